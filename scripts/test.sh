@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Run every test: set up and build, then unit tests (CTest), HTTP tests
+# against a real server, and browser tests in headless Chromium; then build
+# again with AddressSanitizer + UndefinedBehaviorSanitizer and run the unit and
+# HTTP tests against that build too. Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+
+./scripts/setup.sh
+
+echo "== unit tests (build/)"
+ctest --test-dir build --no-tests=error --output-on-failure -j2
+
+echo "== HTTP tests (build/)"
+CASEWORK_BIN=build/casework node --test --test-concurrency=2 tests/http/
+
+echo "== browser tests (build/)"
+CASEWORK_BIN=build/casework node --test --test-concurrency=1 tests/browser/
+
+echo "== sanitizer build (build-asan/)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCASEWORK_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$(nproc)"
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+echo "== unit tests (build-asan/)"
+ctest --test-dir build-asan --no-tests=error --output-on-failure -j2
+echo "== HTTP tests (build-asan/)"
+CASEWORK_BIN=build-asan/casework CASEWORK_SANITIZED=1 node --test --test-concurrency=2 tests/http/
+
+echo "== all tests passed in $(( $(date +%s) - start ))s"

@@ -1,0 +1,74 @@
+#include "access/access.h"
+
+#include <string.h>
+
+static const char *role_names[ROLE_COUNT] = {"administrator", "manager", "practitioner", "auditor"};
+static const char *role_labels[ROLE_COUNT] = {"Administrator", "Manager", "Practitioner",
+                                              "Auditor (read-only)"};
+
+/* Which roles hold which permission. An auditor reads the audit log and
+ * nothing else changes; practitioners and managers get case permissions in
+ * later issues. */
+static const bool grants[PERM_COUNT][ROLE_COUNT] = {
+    [PERM_NONE] = {true, true, true, true},
+    [PERM_SIGNED_IN] = {true, true, true, true},
+    [PERM_USERS_ADMIN] = {true, false, false, false},
+    [PERM_AUDIT_READ] = {true, false, false, true},
+};
+
+const char *access_role_name(enum role r)
+{
+    return (unsigned)r < ROLE_COUNT ? role_names[r] : "unknown";
+}
+
+const char *access_role_label(enum role r)
+{
+    return (unsigned)r < ROLE_COUNT ? role_labels[r] : "Unknown";
+}
+
+bool access_parse_role(const char *s, enum role *out)
+{
+    for (int i = 0; i < ROLE_COUNT; i++) {
+        if (strcmp(s, role_names[i]) == 0) {
+            *out = (enum role)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *access_perm_name(enum perm p)
+{
+    switch (p) {
+    case PERM_NONE:
+        return "public";
+    case PERM_SIGNED_IN:
+        return "signed-in";
+    case PERM_USERS_ADMIN:
+        return "users.admin";
+    case PERM_AUDIT_READ:
+        return "audit.read";
+    case PERM_COUNT:
+        break;
+    }
+    return "unknown";
+}
+
+bool access_allows(const struct principal *who, enum perm p)
+{
+    if (p == PERM_NONE)
+        return true;
+    if (!who || (unsigned)p >= PERM_COUNT || (unsigned)who->role >= ROLE_COUNT)
+        return false;
+    return grants[p][who->role];
+}
+
+bool access_require(const struct principal *who, enum perm p, struct err *e)
+{
+    if (access_allows(who, p))
+        return true;
+    if (!who)
+        return err_set(e, ERR_AUTH, "", "you need to sign in");
+    return err_set(e, ERR_DENIED, "", "your role (%s) does not allow this (%s)",
+                   access_role_name(who->role), access_perm_name(p));
+}

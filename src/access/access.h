@@ -1,0 +1,52 @@
+/*
+ * access: who may do what. Only this module decides; the domain calls
+ * access_require at every entry point before touching data, and the route
+ * table names the permission each route needs so the access-matrix test can
+ * walk it. Roles are fixed here; later issues add per-domain grants and
+ * legitimate relationships on top.
+ *
+ * Pure functions over a caller-owned struct principal; thread-safe.
+ */
+#ifndef CASEWORK_ACCESS_ACCESS_H
+#define CASEWORK_ACCESS_ACCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+enum role { ROLE_ADMINISTRATOR, ROLE_MANAGER, ROLE_PRACTITIONER, ROLE_AUDITOR, ROLE_COUNT };
+
+enum perm {
+    PERM_NONE,        /* public: no sign-in needed */
+    PERM_SIGNED_IN,   /* any signed-in user */
+    PERM_USERS_ADMIN, /* manage users, teams, roles */
+    PERM_AUDIT_READ,  /* read and verify the audit log */
+    PERM_COUNT
+};
+
+/* The signed-in user a request acts for. Strings are owned by the request. */
+struct principal {
+    int64_t user_id;
+    const char *username;
+    const char *display_name;
+    enum role role;
+    int64_t session_id; /* 0 when authenticated by API token */
+    int64_t token_id;   /* 0 when authenticated by session */
+    const char *csrf_token;
+};
+
+/* "administrator" etc. */
+const char *access_role_name(enum role r);
+/* Parse a role name; false if unknown. */
+bool access_parse_role(const char *s, enum role *out);
+/* Human label ("Administrator"). */
+const char *access_role_label(enum role r);
+const char *access_perm_name(enum perm p);
+
+/* True if who (NULL = anonymous) holds p. */
+bool access_allows(const struct principal *who, enum perm p);
+/* As access_allows, filling e (ERR_AUTH when anonymous, ERR_DENIED otherwise). */
+bool access_require(const struct principal *who, enum perm p, struct err *e);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * api: the JSON handlers under /api/v1 (see src/routes.c). Input is checked
+ * against a declared schema (core/jsonv: unknown members and wrong types are
+ * refused), the domain does the rest; errors go out as RFC 9457 problem+json.
+ */
+#ifndef CASEWORK_API_API_H
+#define CASEWORK_API_API_H
+
+#include "http/http.h"
+
+void api_health(struct request *r);
+void api_me(struct request *r);
+void api_users_list(struct request *r);
+void api_users_create(struct request *r);
+void api_user_get(struct request *r);
+void api_user_update(struct request *r);
+void api_user_reset_password(struct request *r);
+void api_teams_list(struct request *r);
+void api_teams_create(struct request *r);
+void api_tokens_list(struct request *r);
+void api_tokens_create(struct request *r);
+void api_token_revoke(struct request *r);
+void api_sign_out_everywhere(struct request *r);
+void api_audit_list(struct request *r);
+void api_audit_verify(struct request *r);
+
+#endif

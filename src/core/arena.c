@@ -1,0 +1,64 @@
+#include "core/arena.h"
+
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct arena_chunk {
+    struct arena_chunk *next;
+    size_t used, size;
+    alignas(max_align_t) unsigned char data[];
+};
+
+enum { CHUNK_SIZE = 16 * 1024 };
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+    const size_t align = alignof(max_align_t);
+    size_t need = (n + align - 1) & ~(align - 1);
+    if (need < n)
+        return NULL;
+    struct arena_chunk *c = a->head;
+    if (!c || c->size - c->used < need) {
+        size_t size = need > CHUNK_SIZE ? need : CHUNK_SIZE;
+        c = malloc(sizeof *c + size);
+        if (!c)
+            return NULL;
+        c->used = 0;
+        c->size = size;
+        c->next = a->head;
+        a->head = c;
+    }
+    void *p = c->data + c->used;
+    c->used += need;
+    a->total += need;
+    memset(p, 0, n);
+    return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+    return arena_strndup(a, s, strlen(s));
+}
+
+void arena_release(struct arena *a)
+{
+    struct arena_chunk *c = a->head;
+    while (c) {
+        struct arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->head = NULL;
+    a->total = 0;
+}

@@ -1,0 +1,26 @@
+#include "domain/ctx.h"
+
+#include <stdio.h>
+
+#include "access/audit.h"
+
+bool ctx_audit(struct ctx *x, const char *action, const char *record_type, int64_t record_id,
+               const char *reason, const char *detail, struct err *e)
+{
+    char id[24] = "";
+    if (record_id)
+        snprintf(id, sizeof id, "%lld", (long long)record_id);
+    struct audit_entry entry = {
+        .at = x->now,
+        .actor_id = x->who ? x->who->user_id : 0,
+        .actor = x->who ? x->who->username : NULL,
+        .action = action,
+        .record_type = record_type,
+        .record_id = id,
+        .reason = reason,
+        .detail = detail,
+        .ip = x->ip,
+        .request_id = x->request_id,
+    };
+    return audit_append(x->conn, &entry, e);
+}

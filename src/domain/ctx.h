@@ -1,0 +1,34 @@
+/*
+ * ctx: what every domain entry point is given about the request it serves —
+ * who is acting, the database connection (one thread's, for the request),
+ * the current instant, the request id and client address for the audit log,
+ * and the settings. Owned by the caller (the HTTP layer or the CLI); the
+ * domain never keeps it past the call.
+ */
+#ifndef CASEWORK_DOMAIN_CTX_H
+#define CASEWORK_DOMAIN_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "access/access.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "store/store.h"
+
+struct ctx {
+    struct store_conn *conn;
+    const struct principal *who; /* NULL when anonymous or the CLI acting as the system */
+    const struct config *cfg;
+    struct arena *arena; /* request-lifetime allocations for results */
+    int64_t now;
+    const char *request_id;
+    const char *ip;
+};
+
+/* Append an audit row for the acting principal (inside the caller's write
+ * transaction). record_id 0 means none. */
+bool ctx_audit(struct ctx *x, const char *action, const char *record_type, int64_t record_id,
+               const char *reason, const char *detail, struct err *e);
+
+#endif

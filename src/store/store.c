@@ -1,0 +1,392 @@
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/embedded.h"
+#include "core/log.h"
+#include "store/store_backend.h"
+
+extern const struct embedded_file embedded_migrations[];
+extern const size_t embedded_migrations_count;
+
+struct store_stmt {
+    const char *sql; /* cache key: the caller's string constant */
+    void *handle;
+    struct store_conn *conn;
+    char bad_param[64]; /* first bind failure, reported at step */
+    bool active;        /* stepped to a row and not yet reset: holds a read snapshot */
+};
+
+struct store_conn {
+    void *handle;
+    const struct store_backend *be;
+    bool in_use, in_tx;
+    struct store_stmt **stmts; /* each allocated alone, so pointers stay valid */
+    size_t nstmts, capstmts;
+};
+
+struct store {
+    const struct store_backend *be;
+    struct store_conn *conns;
+    int nconns;
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+};
+
+struct store *store_open(const char *target, int pool_size, struct err *e)
+{
+    if (strncmp(target, "postgres://", 11) == 0 || strncmp(target, "postgresql://", 13) == 0) {
+        err_set(e, ERR_INVALID, "database",
+                "the PostgreSQL backend is not built yet; set database to a SQLite file path");
+        return NULL;
+    }
+    if (pool_size < 1)
+        pool_size = 1;
+    struct store *s = calloc(1, sizeof *s);
+    if (!s) {
+        err_set(e, ERR_NOMEM, "", "out of memory");
+        return NULL;
+    }
+    s->be = &store_sqlite_backend;
+    s->conns = calloc((size_t)pool_size, sizeof *s->conns);
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->freed, NULL);
+    if (!s->conns) {
+        err_set(e, ERR_NOMEM, "", "out of memory");
+        store_close(s);
+        return NULL;
+    }
+    for (int i = 0; i < pool_size; i++) {
+        s->conns[i].be = s->be;
+        s->conns[i].handle = s->be->connect(target, e);
+        if (!s->conns[i].handle) {
+            store_close(s);
+            return NULL;
+        }
+        s->nconns++;
+    }
+    return s;
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->nconns; i++) {
+        struct store_conn *c = &s->conns[i];
+        for (size_t j = 0; j < c->nstmts; j++) {
+            s->be->finalize(c->stmts[j]->handle);
+            free(c->stmts[j]);
+        }
+        free(c->stmts);
+        s->be->disconnect(c->handle);
+    }
+    free(s->conns);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->freed);
+    free(s);
+}
+
+/* A statement left on a row keeps its read snapshot open even after COMMIT,
+ * so the connection would go on seeing old data and fail to write
+ * (SQLITE_BUSY_SNAPSHOT). Every transaction boundary and release resets them. */
+static void reset_active(struct store_conn *c)
+{
+    for (size_t i = 0; i < c->nstmts; i++) {
+        if (c->stmts[i]->active) {
+            c->be->reset(c->stmts[i]->handle);
+            c->stmts[i]->active = false;
+        }
+    }
+}
+
+struct store_conn *store_acquire(struct store *s)
+{
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        for (int i = 0; i < s->nconns; i++) {
+            if (!s->conns[i].in_use) {
+                s->conns[i].in_use = true;
+                pthread_mutex_unlock(&s->lock);
+                return &s->conns[i];
+            }
+        }
+        pthread_cond_wait(&s->freed, &s->lock);
+    }
+}
+
+void store_release(struct store *s, struct store_conn *c)
+{
+    if (!c)
+        return;
+    if (c->in_tx)
+        store_rollback(c);
+    reset_active(c);
+    pthread_mutex_lock(&s->lock);
+    c->in_use = false;
+    pthread_cond_signal(&s->freed);
+    pthread_mutex_unlock(&s->lock);
+}
+
+bool store_begin(struct store_conn *c, bool write, struct err *e)
+{
+    if (c->in_tx)
+        return err_set(e, ERR_INTERNAL, "", "transaction already open");
+    reset_active(c);
+    if (!c->be->exec_script(c->handle, write ? "BEGIN IMMEDIATE" : "BEGIN", e))
+        return false;
+    c->in_tx = true;
+    return true;
+}
+
+bool store_commit(struct store_conn *c, struct err *e)
+{
+    if (!c->in_tx)
+        return err_set(e, ERR_INTERNAL, "", "no transaction to commit");
+    reset_active(c);
+    if (!c->be->exec_script(c->handle, "COMMIT", e)) {
+        store_rollback(c);
+        return false;
+    }
+    c->in_tx = false;
+    return true;
+}
+
+void store_rollback(struct store_conn *c)
+{
+    if (!c->in_tx)
+        return;
+    reset_active(c);
+    struct err ignored = ERR_INIT;
+    /* A failed ROLLBACK means SQLite already rolled back (e.g. after a full disk). */
+    c->be->exec_script(c->handle, "ROLLBACK", &ignored);
+    c->in_tx = false;
+}
+
+bool store_in_transaction(struct store_conn *c)
+{
+    return c->in_tx;
+}
+
+struct store_stmt *store_prepare(struct store_conn *c, const char *sql, struct err *e)
+{
+    for (size_t i = 0; i < c->nstmts; i++) {
+        if (c->stmts[i]->sql == sql) {
+            c->be->reset(c->stmts[i]->handle);
+            c->stmts[i]->active = false;
+            c->stmts[i]->bad_param[0] = '\0';
+            return c->stmts[i];
+        }
+    }
+    if (c->nstmts == c->capstmts) {
+        /* Statements are never evicted: the set is the program's fixed SQL
+         * text, so it is bounded. */
+        size_t cap = c->capstmts ? c->capstmts * 2 : 64;
+        struct store_stmt **p = realloc(c->stmts, cap * sizeof *p);
+        if (!p) {
+            err_set(e, ERR_NOMEM, "", "out of memory");
+            return NULL;
+        }
+        c->stmts = p;
+        c->capstmts = cap;
+    }
+    void *h = c->be->prepare(c->handle, sql, e);
+    if (!h) {
+        log_event(LOG_ERROR, "sql-prepare-failed", "error", e ? e->message : "", "sql", sql, NULL);
+        return NULL;
+    }
+    struct store_stmt *st = malloc(sizeof *st);
+    if (!st) {
+        c->be->finalize(h);
+        err_set(e, ERR_NOMEM, "", "out of memory");
+        return NULL;
+    }
+    c->stmts[c->nstmts++] = st;
+    st->sql = sql;
+    st->handle = h;
+    st->conn = c;
+    st->bad_param[0] = '\0';
+    st->active = false;
+    return st;
+}
+
+static int param(struct store_stmt *st, const char *name)
+{
+    int idx = st->conn->be->param_index(st->handle, name);
+    if (idx == 0 && !st->bad_param[0])
+        snprintf(st->bad_param, sizeof st->bad_param, "%s", name);
+    return idx;
+}
+
+void store_bind_text(struct store_stmt *st, const char *name, const char *value)
+{
+    int idx = param(st, name);
+    if (idx && !st->conn->be->bind_text(st->handle, idx, value) && !st->bad_param[0])
+        snprintf(st->bad_param, sizeof st->bad_param, "%s", name);
+}
+
+void store_bind_int64(struct store_stmt *st, const char *name, int64_t value)
+{
+    int idx = param(st, name);
+    if (idx && !st->conn->be->bind_int64(st->handle, idx, value) && !st->bad_param[0])
+        snprintf(st->bad_param, sizeof st->bad_param, "%s", name);
+}
+
+void store_bind_null(struct store_stmt *st, const char *name)
+{
+    int idx = param(st, name);
+    if (idx && !st->conn->be->bind_null(st->handle, idx) && !st->bad_param[0])
+        snprintf(st->bad_param, sizeof st->bad_param, "%s", name);
+}
+
+void store_bind_text_or_null(struct store_stmt *st, const char *name, const char *value)
+{
+    if (value && *value)
+        store_bind_text(st, name, value);
+    else
+        store_bind_null(st, name);
+}
+
+enum store_step_result store_step(struct store_stmt *st, struct err *e)
+{
+    if (st->bad_param[0]) {
+        /* A programming error: fail loudly rather than run with a missing value. */
+        err_set(e, ERR_INTERNAL, "", "SQL parameter %s is unknown or could not be bound",
+                st->bad_param);
+        log_event(LOG_ERROR, "sql-bad-parameter", "param", st->bad_param, "sql", st->sql, NULL);
+        return STORE_ERROR;
+    }
+    enum store_step_result r = st->conn->be->step(st->handle, e);
+    st->active = r == STORE_ROW;
+    if (r == STORE_ERROR && e && e->code != ERR_CONFLICT)
+        log_event(LOG_ERROR, "sql-failed", "error", e->message, "sql", st->sql, NULL);
+    return r;
+}
+
+bool store_exec(struct store_stmt *st, struct err *e)
+{
+    enum store_step_result r;
+    while ((r = store_step(st, e)) == STORE_ROW)
+        ;
+    return r == STORE_DONE;
+}
+
+const char *store_col_text(struct store_stmt *st, int col)
+{
+    return st->conn->be->col_text(st->handle, col);
+}
+
+int64_t store_col_int64(struct store_stmt *st, int col)
+{
+    return st->conn->be->col_int64(st->handle, col);
+}
+
+bool store_col_is_null(struct store_stmt *st, int col)
+{
+    return st->conn->be->col_is_null(st->handle, col);
+}
+
+int64_t store_changes(struct store_conn *c)
+{
+    return c->be->changes(c->handle);
+}
+
+bool store_check_integrity(struct store *s, struct err *e)
+{
+    struct store_conn *c = store_acquire(s);
+    bool ok = c->be->check_integrity(c->handle, e);
+    store_release(s, c);
+    return ok;
+}
+
+/* --- migrations --------------------------------------------------------- */
+
+static const char SQL_MIGRATIONS_TABLE[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                           " version INTEGER PRIMARY KEY,"
+                                           " name TEXT NOT NULL,"
+                                           " applied_at TEXT NOT NULL)";
+static const char SQL_MIGRATION_DONE[] = "SELECT 1 FROM schema_migrations WHERE version = :v";
+static const char SQL_MIGRATION_RECORD[] =
+    "INSERT INTO schema_migrations (version, name, applied_at)"
+    " VALUES (:v, :name, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+static const char SQL_SCHEMA_VERSION[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+
+/* Migration files are named NNNN_what.sql; the number is the version. */
+static int migration_number(const char *name)
+{
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        if (name[i] < '0' || name[i] > '9')
+            return -1;
+        v = v * 10 + (name[i] - '0');
+    }
+    return name[4] == '_' ? v : -1;
+}
+
+bool store_migrate(struct store *s, int *applied, struct err *e)
+{
+    int count = 0;
+    bool ok = false;
+    struct store_conn *c = store_acquire(s);
+    if (!c->be->exec_script(c->handle, SQL_MIGRATIONS_TABLE, e))
+        goto done;
+    for (size_t i = 0; i < embedded_migrations_count; i++) {
+        const struct embedded_file *m = &embedded_migrations[i];
+        int v = migration_number(m->name);
+        if (v < 0) {
+            err_set(e, ERR_INTERNAL, "", "migration %s is not named NNNN_name.sql", m->name);
+            goto done;
+        }
+        if (!store_begin(c, true, e))
+            goto done;
+        struct store_stmt *st = store_prepare(c, SQL_MIGRATION_DONE, e);
+        if (!st)
+            goto done;
+        store_bind_int64(st, ":v", v);
+        enum store_step_result r = store_step(st, e);
+        if (r == STORE_ERROR)
+            goto done;
+        if (r == STORE_ROW) {
+            store_rollback(c);
+            continue;
+        }
+        if (!c->be->exec_script(c->handle, (const char *)m->data, e)) {
+            char why[sizeof e->message];
+            snprintf(why, sizeof why, "%s", e ? e->message : "");
+            err_set(e, ERR_STORE, "", "migration %s failed: %s", m->name, why);
+            goto done;
+        }
+        st = store_prepare(c, SQL_MIGRATION_RECORD, e);
+        if (!st)
+            goto done;
+        store_bind_int64(st, ":v", v);
+        store_bind_text(st, ":name", m->name);
+        if (!store_exec(st, e) || !store_commit(c, e))
+            goto done;
+        log_event(LOG_INFO, "migration-applied", "name", m->name, NULL);
+        count++;
+    }
+    ok = true;
+done:
+    store_rollback(c);
+    store_release(s, c);
+    if (applied)
+        *applied = count;
+    return ok;
+}
+
+int store_schema_version(struct store *s)
+{
+    struct err e = ERR_INIT;
+    int v = -1;
+    struct store_conn *c = store_acquire(s);
+    struct store_stmt *st = store_prepare(c, SQL_SCHEMA_VERSION, &e);
+    if (st && store_step(st, &e) == STORE_ROW)
+        v = (int)store_col_int64(st, 0);
+    store_release(s, c);
+    return v;
+}

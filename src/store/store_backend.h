@@ -1,0 +1,35 @@
+/*
+ * store_backend: the table of functions a database backend implements
+ * (SQLite today; PostgreSQL later). Only store.c calls these; the domain
+ * sees store.h. A backend connection is opaque to store.c.
+ */
+#ifndef CASEWORK_STORE_BACKEND_H
+#define CASEWORK_STORE_BACKEND_H
+
+#include "store/store.h"
+
+struct store_backend {
+    const char *name;
+    void *(*connect)(const char *target, struct err *e);
+    void (*disconnect)(void *conn);
+    /* Run trusted SQL text with no parameters (migrations, BEGIN/COMMIT). */
+    bool (*exec_script)(void *conn, const char *sql, struct err *e);
+    void *(*prepare)(void *conn, const char *sql, struct err *e);
+    void (*finalize)(void *stmt);
+    void (*reset)(void *stmt);
+    /* Index of a named parameter (1-based), 0 if unknown. */
+    int (*param_index)(void *stmt, const char *name);
+    bool (*bind_text)(void *stmt, int idx, const char *v);
+    bool (*bind_int64)(void *stmt, int idx, int64_t v);
+    bool (*bind_null)(void *stmt, int idx);
+    enum store_step_result (*step)(void *stmt, struct err *e);
+    const char *(*col_text)(void *stmt, int col);
+    int64_t (*col_int64)(void *stmt, int col);
+    bool (*col_is_null)(void *stmt, int col);
+    int64_t (*changes)(void *conn);
+    bool (*check_integrity)(void *conn, struct err *e);
+};
+
+extern const struct store_backend store_sqlite_backend;
+
+#endif

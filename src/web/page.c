@@ -1,0 +1,152 @@
+#include "web/page.h"
+
+#include <string.h>
+
+#include "core/clock.h"
+
+struct nav_item {
+    const char *href, *label;
+    enum perm perm;
+};
+
+static const struct nav_item nav[] = {
+    {"/", "Home", PERM_SIGNED_IN},
+    {"/admin/users", "Users", PERM_USERS_ADMIN},
+    {"/admin/teams", "Teams", PERM_USERS_ADMIN},
+    {"/admin/audit", "Audit", PERM_AUDIT_READ},
+    {"/account", "Your account", PERM_SIGNED_IN},
+};
+
+static bool is_current(const char *path, const char *href)
+{
+    if (strcmp(href, "/") == 0)
+        return strcmp(path, "/") == 0;
+    return strncmp(path, href, strlen(href)) == 0;
+}
+
+void page_begin(struct buf *b, struct request *r, const char *title)
+{
+    const struct principal *who = http_principal(r);
+    html(b,
+         "<!DOCTYPE html>\n<html lang=\"en\" class=\"govuk-template\">\n<head>\n"
+         "<meta charset=\"utf-8\">\n<title>%s – casework</title>\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1, "
+         "viewport-fit=cover\">\n"
+         "<link rel=\"icon\" sizes=\"48x48\" href=\"/assets/images/favicon.ico\">\n"
+         "<link rel=\"stylesheet\" href=\"/assets/govuk-frontend.min.css\">\n"
+         "<link rel=\"stylesheet\" href=\"/assets/moj-frontend.min.css\">\n"
+         "<link rel=\"stylesheet\" href=\"/assets/casework.css\">\n"
+         "</head>\n<body class=\"govuk-template__body\">\n"
+         "<script type=\"module\" src=\"/assets/casework.js\"></script>\n"
+         "<a href=\"#main-content\" class=\"govuk-skip-link\" "
+         "data-module=\"govuk-skip-link\">Skip to main content</a>\n"
+         "<header class=\"govuk-template__header\">\n"
+         "<div class=\"govuk-generic-header\"><div class=\"govuk-generic-header__container "
+         "govuk-width-container\"><div class=\"govuk-generic-header__logo\">"
+         "<a href=\"/\" class=\"govuk-generic-header__homepage-link\">casework</a>"
+         "</div></div></div>\n",
+         title);
+    if (who) {
+        html(b, "<section aria-label=\"Service information\" class=\"govuk-service-navigation\" "
+                "data-module=\"govuk-service-navigation\"><div class=\"govuk-width-container\">"
+                "<div class=\"govuk-service-navigation__container\">"
+                "<nav aria-label=\"Menu\" class=\"govuk-service-navigation__wrapper\">"
+                "<ul class=\"govuk-service-navigation__list\" id=\"navigation\">");
+        for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
+            if (!access_allows(who, nav[i].perm))
+                continue;
+            bool cur = is_current(http_path(r), nav[i].href);
+            html(b,
+                 "<li class=\"govuk-service-navigation__item%s\">"
+                 "<a class=\"govuk-service-navigation__link\" href=\"%s\"%R>%s</a></li>",
+                 cur ? " govuk-service-navigation__item--active" : "", nav[i].href,
+                 cur ? " aria-current=\"page\"" : "", nav[i].label);
+        }
+        html(b, "<li class=\"govuk-service-navigation__item\">"
+                "<form class=\"cw-sign-out\" method=\"post\" action=\"/sign-out\">");
+        page_csrf(b, r);
+        html(b,
+             "<button type=\"submit\" class=\"govuk-service-navigation__link\" "
+             "data-testid=\"sign-out\">Sign out %s</button></form></li>"
+             "</ul></nav></div></div></section>\n",
+             who->display_name);
+    }
+    html(b, "</header>\n<div class=\"govuk-width-container\">\n"
+            "<main class=\"govuk-main-wrapper\" id=\"main-content\">\n");
+}
+
+void page_send(struct buf *b, struct request *r, int status)
+{
+    html(b, "</main>\n</div>\n<footer class=\"govuk-footer\"><div class=\"govuk-width-container\">"
+            "<div class=\"govuk-footer__meta\"><div class=\"govuk-footer__meta-item "
+            "govuk-footer__meta-item--grow\">casework " CASEWORK_VERSION
+            " · open-source case management for social care</div></div></div></footer>\n"
+            "</body>\n</html>\n");
+    http_reply_html(r, status, b);
+}
+
+void page_error_summary(struct buf *b, const struct err *e)
+{
+    if (!e || e->code == ERR_NONE)
+        return;
+    html(b, "<div class=\"govuk-error-summary\" data-module=\"govuk-error-summary\">"
+            "<div role=\"alert\"><h2 class=\"govuk-error-summary__title\">There is a problem</h2>"
+            "<div class=\"govuk-error-summary__body\"><ul class=\"govuk-list "
+            "govuk-error-summary__list\"><li>");
+    if (e->field[0])
+        html(b, "<a href=\"#%s\">%s</a>", e->field, e->message);
+    else
+        html(b, "%s", e->message);
+    html(b, "</li></ul></div></div></div>\n");
+}
+
+void page_csrf(struct buf *b, struct request *r)
+{
+    const struct principal *who = http_principal(r);
+    if (who && who->csrf_token)
+        html(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"%s\">", who->csrf_token);
+}
+
+void page_input(struct buf *b, const char *name, const char *label, const char *hint,
+                const char *value, const char *type, const char *autocomplete, const struct err *e)
+{
+    bool bad = e && e->code != ERR_NONE && strcmp(e->field, name) == 0;
+    html(b, "<div class=\"govuk-form-group%s\"><label class=\"govuk-label\" for=\"%s\">%s</label>",
+         bad ? " govuk-form-group--error" : "", name, label);
+    if (hint)
+        html(b, "<div id=\"%s-hint\" class=\"govuk-hint\">%s</div>", name, hint);
+    if (bad)
+        html(b,
+             "<p id=\"%s-error\" class=\"govuk-error-message\"><span "
+             "class=\"govuk-visually-hidden\">Error:</span> %s</p>",
+             name, e->message);
+    html(b, "<input class=\"govuk-input%s\" id=\"%s\" name=\"%s\" type=\"%s\" value=\"%s\"",
+         bad ? " govuk-input--error" : "", name, name, type, value ? value : "");
+    if (autocomplete)
+        html(b, " autocomplete=\"%s\"", autocomplete);
+    if (hint && bad)
+        html(b, " aria-describedby=\"%s-hint %s-error\"", name, name);
+    else if (hint)
+        html(b, " aria-describedby=\"%s-hint\"", name);
+    else if (bad)
+        html(b, " aria-describedby=\"%s-error\"", name);
+    html(b, "></div>\n");
+}
+
+void page_when(struct buf *b, int64_t instant)
+{
+    if (instant)
+        clock_format_london(b, instant);
+}
+
+void page_error(struct request *r, int status, const char *title, const char *detail)
+{
+    struct buf b = BUF_INIT;
+    page_begin(&b, r, title);
+    html(&b,
+         "<h1 class=\"govuk-heading-l\">%s</h1><p class=\"govuk-body\">%s</p>"
+         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/\">Go to the home page</a></p>"
+         "<p class=\"govuk-body-s\">Reference: <span class=\"cw-mono\">%s</span></p>",
+         title, detail ? detail : "", http_request_id(r));
+    page_send(&b, r, status);
+}

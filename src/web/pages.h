@@ -1,0 +1,32 @@
+/*
+ * pages: the HTML handlers, one function per route (see src/routes.c).
+ * Each follows the same short shape: read input, call the domain (which
+ * checks access and audits), render through web/page, reply.
+ */
+#ifndef CASEWORK_WEB_PAGES_H
+#define CASEWORK_WEB_PAGES_H
+
+#include "http/http.h"
+
+/* pages_auth.c: sign-in, sign-out, home, the user's own account and tokens */
+void page_sign_in_form(struct request *r);
+void page_sign_in(struct request *r);
+void page_sign_out(struct request *r);
+void page_home(struct request *r);
+void page_account(struct request *r);
+void page_account_token_create(struct request *r);
+void page_account_token_revoke(struct request *r);
+void page_account_sign_out_everywhere(struct request *r);
+
+/* pages_admin.c: users, teams and the audit log */
+void page_admin_users(struct request *r);
+void page_admin_user_create(struct request *r);
+void page_admin_user(struct request *r);
+void page_admin_user_update(struct request *r);
+void page_admin_user_disable(struct request *r);
+void page_admin_user_reset(struct request *r);
+void page_admin_teams(struct request *r);
+void page_admin_team_create(struct request *r);
+void page_admin_audit(struct request *r);
+
+#endif
