@@ -10,10 +10,19 @@
 static const char SQL_LOGIN_USER[] =
     "SELECT id, password_hash, disabled, failed_logins, COALESCE(locked_until, 0)"
     " FROM users WHERE username = :username";
+/* Count a failure; a lock that has run out starts the count again, so the
+ * user gets the full number of attempts after it. Every expression reads the
+ * row as it was before the update. */
 static const char SQL_LOGIN_FAILED[] =
-    "UPDATE users SET failed_logins = failed_logins + 1,"
-    " locked_until = CASE WHEN failed_logins + 1 >= :max THEN :until ELSE locked_until END"
-    " WHERE id = :id RETURNING failed_logins";
+    "UPDATE users SET"
+    " failed_logins = CASE WHEN COALESCE(locked_until, 0) BETWEEN 1 AND :now THEN 1"
+    "   ELSE failed_logins + 1 END,"
+    " locked_until = CASE"
+    "   WHEN (CASE WHEN COALESCE(locked_until, 0) BETWEEN 1 AND :now THEN 1"
+    "         ELSE failed_logins + 1 END) >= :max THEN :until"
+    "   WHEN COALESCE(locked_until, 0) BETWEEN 1 AND :now THEN NULL"
+    "   ELSE locked_until END"
+    " WHERE id = :id RETURNING COALESCE(locked_until, 0)";
 static const char SQL_LOGIN_OK[] =
     "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id";
 static const char SQL_INSERT_SESSION[] =
@@ -151,11 +160,13 @@ static void record_failure(struct ctx *x, int64_t user_id, const char *username,
         struct store_stmt *st = store_prepare(x->conn, SQL_LOGIN_FAILED, &e2);
         ok = st != NULL;
         if (ok) {
+            int64_t until = x->now + x->cfg->login_lockout_minutes * 60;
             store_bind_int64(st, ":max", x->cfg->login_max_failures);
-            store_bind_int64(st, ":until", x->now + x->cfg->login_lockout_minutes * 60);
+            store_bind_int64(st, ":until", until);
+            store_bind_int64(st, ":now", x->now);
             store_bind_int64(st, ":id", user_id);
             ok = store_step(st, &e2) == STORE_ROW;
-            if (ok && store_col_int64(st, 0) == x->cfg->login_max_failures) {
+            if (ok && store_col_int64(st, 0) == until) { /* this failure set the lock */
                 store_exec(st, &e2);
                 ok = audit_login(x, "login-locked", user_id, username, "account locked", &e2);
             } else if (ok) {
