@@ -2,7 +2,8 @@
 # Run every test: set up and build, then unit tests (CTest), HTTP tests
 # against a real server, and browser tests in headless Chromium; then build
 # again with AddressSanitizer + UndefinedBehaviorSanitizer and run the unit and
-# HTTP tests against that build too. Exits non-zero on the first failure.
+# HTTP tests against that build too; finally a short run of every fuzz target.
+# Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -27,5 +28,8 @@ echo "== unit tests (build-asan/)"
 ctest --test-dir build-asan --no-tests=error --output-on-failure -j2
 echo "== HTTP tests (build-asan/)"
 CASEWORK_BIN=build-asan/casework CASEWORK_SANITIZED=1 node --test --test-concurrency=2 tests/http/
+
+echo "== fuzz targets (build-fuzz/, 5 s each)"
+./scripts/fuzz.sh 5
 
 echo "== all tests passed in $(( $(date +%s) - start ))s"

@@ -14,6 +14,7 @@
 #include "access/audit.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/codelist.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "domain/accounts.h"
@@ -214,15 +215,25 @@ static int cmd_serve(int argc, char **argv)
     }
     rc = 1;
     struct http_server *server = NULL;
-    struct store *s = open_store(&o, (int)o.cfg.threads + 2, true);
+    struct store *s = NULL;
+    struct err e = ERR_INIT;
+    struct buf codes_dir = BUF_INIT;
+    buf_printf(&codes_dir, "%s/codes", o.cfg.config_dir);
+    struct codelist_set *codes = codelist_load_dir(codes_dir.data, &e);
+    buf_release(&codes_dir);
+    if (!codes) {
+        fprintf(stderr, "casework: %s\n", e.message);
+        goto done;
+    }
+    s = open_store(&o, (int)o.cfg.threads + 2, true);
     if (!s || !first_start(s, &o.cfg))
         goto done;
     struct http_app app = {.cfg = &o.cfg,
+                           .codes = codes,
                            .store = s,
                            .routes = casework_routes,
                            .nroutes = casework_routes_count,
                            .page_error = page_error};
-    struct err e = ERR_INIT;
     struct store_conn *c = store_acquire(s);
     bool ok = auth_server_secret(c, app.secret, &e);
     store_release(s, c);
@@ -252,6 +263,7 @@ static int cmd_serve(int argc, char **argv)
 done:
     http_stop(server);
     store_close(s);
+    codelist_free_set(codes);
     config_free(&o.cfg);
     return rc;
 }

@@ -14,6 +14,9 @@ static const bool grants[PERM_COUNT][ROLE_COUNT] = {
     [PERM_SIGNED_IN] = {true, true, true, true},
     [PERM_USERS_ADMIN] = {true, false, false, false},
     [PERM_AUDIT_READ] = {true, false, false, true},
+    /* The read-only auditor may look but not change. */
+    [PERM_PEOPLE_VIEW] = {true, true, true, true},
+    [PERM_PEOPLE_EDIT] = {true, true, true, false},
 };
 
 const char *access_role_name(enum role r)
@@ -48,6 +51,10 @@ const char *access_perm_name(enum perm p)
         return "users.admin";
     case PERM_AUDIT_READ:
         return "audit.read";
+    case PERM_PEOPLE_VIEW:
+        return "people.view";
+    case PERM_PEOPLE_EDIT:
+        return "people.edit";
     case PERM_COUNT:
         break;
     }

@@ -22,6 +22,8 @@ enum perm {
     PERM_SIGNED_IN,   /* any signed-in user */
     PERM_USERS_ADMIN, /* manage users, teams, roles */
     PERM_AUDIT_READ,  /* read and verify the audit log */
+    PERM_PEOPLE_VIEW, /* see person records (restricted ones need a grant too) */
+    PERM_PEOPLE_EDIT, /* create and change person records */
     PERM_COUNT
 };
 

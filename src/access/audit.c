@@ -65,8 +65,14 @@ bool audit_append(struct store_conn *c, struct audit_entry *entry, struct err *e
     if (!store_in_transaction(c))
         return err_set(e, ERR_INTERNAL, "", "audit_append needs the caller's write transaction");
     struct store_stmt *st = store_prepare(c, SQL_HEAD, e);
-    if (!st || store_step(st, e) != STORE_ROW)
-        return err_set(e, ERR_STORE, "", "audit head missing: %s", e ? e->message : "");
+    enum store_step_result head = st ? store_step(st, e) : STORE_ERROR;
+    if (head != STORE_ROW) {
+        /* Copy the cause out first: formatting e->message into itself overlaps. */
+        char why[sizeof e->message] = "no head row";
+        if (head == STORE_ERROR && e)
+            snprintf(why, sizeof why, "%s", e->message);
+        return err_set(e, ERR_STORE, "", "audit head missing: %s", why);
+    }
     int64_t last_id = store_col_int64(st, 0);
     char prev[HASH_HEX];
     snprintf(prev, sizeof prev, "%s", store_col_text(st, 1));

@@ -1,6 +1,7 @@
 #include "core/arena.h"
 
 #include <stdalign.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,9 @@ void *arena_alloc(struct arena *a, size_t n)
 {
     const size_t align = alignof(max_align_t);
     size_t need = (n + align - 1) & ~(align - 1);
-    if (need < n)
+    /* Refuse sizes whose rounding or chunk header would wrap around: the wrapped
+     * malloc would be tiny and the memset below would overrun it. */
+    if (need < n || need > SIZE_MAX - sizeof(struct arena_chunk))
         return NULL;
     struct arena_chunk *c = a->head;
     if (!c || c->size - c->used < need) {

@@ -13,6 +13,10 @@ static const char *type_name(enum jsonv_type t)
         return "true or false";
     case JSONV_INTEGER_ARRAY:
         return "an array of whole numbers";
+    case JSONV_STRING_ARRAY:
+        return "an array of strings";
+    case JSONV_OBJECT:
+        return "an object";
     }
     return "?";
 }
@@ -34,6 +38,17 @@ static bool type_ok(const json_t *v, enum jsonv_type t)
         json_array_foreach(v, i, item) if (!json_is_integer(item)) return false;
         return true;
     }
+    case JSONV_STRING_ARRAY: {
+        if (!json_is_array(v))
+            return false;
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item) if (!json_is_string(item) ||
+                                           json_string_length(item) > 200) return false;
+        return true;
+    }
+    case JSONV_OBJECT:
+        return json_is_object(v);
     }
     return false;
 }
@@ -60,7 +75,8 @@ bool jsonv_check(const json_t *obj, const struct jsonv_field *fields, size_t n, 
         if (f->max_len && f->type == JSONV_STRING && json_string_length(value) > f->max_len)
             return err_set(e, ERR_INVALID, f->name, "Field '%s' must be %zu bytes or fewer",
                            f->name, f->max_len);
-        if (f->max_len && f->type == JSONV_INTEGER_ARRAY && json_array_size(value) > f->max_len)
+        if (f->max_len && (f->type == JSONV_INTEGER_ARRAY || f->type == JSONV_STRING_ARRAY) &&
+            json_array_size(value) > f->max_len)
             return err_set(e, ERR_INVALID, f->name, "Field '%s' can have at most %zu items",
                            f->name, f->max_len);
     }

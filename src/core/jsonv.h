@@ -13,7 +13,14 @@
 
 #include "core/err.h"
 
-enum jsonv_type { JSONV_STRING, JSONV_INTEGER, JSONV_BOOLEAN, JSONV_INTEGER_ARRAY };
+enum jsonv_type {
+    JSONV_STRING,
+    JSONV_INTEGER,
+    JSONV_BOOLEAN,
+    JSONV_INTEGER_ARRAY,
+    JSONV_STRING_ARRAY, /* max_len limits the element count and each string to 200 bytes */
+    JSONV_OBJECT,       /* checked by the caller with its own field list */
+};
 
 struct jsonv_field {
     const char *name;

@@ -59,6 +59,7 @@ struct ctx *http_ctx(struct request *r)
         r->have_ctx = true;
         r->ctx.conn = store_acquire(r->app->store);
         r->ctx.cfg = r->app->cfg;
+        r->ctx.codes = r->app->codes;
         r->ctx.arena = &r->arena;
         r->ctx.now = clock_now();
         r->ctx.request_id = r->id;

@@ -49,8 +49,11 @@ struct route {
     const char *summary; /* one line, for --help and the access matrix */
 };
 
+struct codelist_set;
+
 struct http_app {
     const struct config *cfg;
+    const struct codelist_set *codes; /* config/codes, loaded at start */
     struct store *store;
     const struct route *routes;
     size_t nroutes;
@@ -97,6 +100,9 @@ void http_reply_json(struct request *r, int status, json_t *value);
 /* RFC 9457 problem details; for page routes an HTML error page instead. */
 void http_reply_problem(struct request *r, int status, const char *title, const char *detail,
                         const char *field);
+/* A problem+json reply with extension members (reference stolen); instance and
+ * request_id are added. */
+void http_reply_problem_json(struct request *r, int status, json_t *problem);
 /* Reply for a domain error: status from the code, detail from the message. */
 void http_reply_err(struct request *r, const struct err *e);
 /* 303 See Other to a local path. */

@@ -121,6 +121,20 @@ void http_reply_problem(struct request *r, int status, const char *title, const 
     set_body(r, status, data, data ? strlen(data) : 0, "application/problem+json");
 }
 
+void http_reply_problem_json(struct request *r, int status, json_t *problem)
+{
+    json_object_set_new(problem, "status", json_integer(status));
+    json_object_set_new(problem, "instance", json_string(r->path));
+    json_object_set_new(problem, "request_id", json_string(r->id));
+    char *data = json_dumps(problem, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(problem);
+    if (!data) {
+        http_reply_problem(r, 500, "Internal error", "The reply could not be built", NULL);
+        return;
+    }
+    set_body(r, status, data, strlen(data), "application/problem+json");
+}
+
 void http_reply_err(struct request *r, const struct err *e)
 {
     int status = err_http_status(e->code);

@@ -44,7 +44,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
-    (void)version;
     struct http_app *app = cls;
     struct request *r = *con_cls;
     if (!r) {
@@ -63,6 +62,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         randombytes_buf(raw, sizeof raw);
         sodium_bin2hex(r->id, sizeof r->id, raw, sizeof raw);
         buf_init(&r->body, (size_t)app->cfg->max_body_bytes);
+        /* RFC 9112 3.2: an HTTP/1.1 request without Host is a 400. (MHD's own
+         * strict mode garbles that reply in 0.9.75: it sends the headers twice.) */
+        if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+            !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)) {
+            reply_limit(r, 400, "Bad request", "An HTTP/1.1 request must have a Host header");
+            return http_send(r);
+        }
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
             r->body.limit = (size_t)app->cfg->max_upload_bytes;
@@ -82,8 +88,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (*upload_data_size) {
         if (r->replied) {
-            *upload_data_size = 0; /* an early refusal was queued: discard the rest */
-            return MHD_YES;
+            /* A refusal is queued or waiting for the end of the body: discard
+             * the rest, but close once the body has had all the time it gets. */
+            *upload_data_size = 0;
+            bool late =
+                http_monotonic_us() - r->started_us > app->cfg->request_timeout_seconds * 1000000;
+            return late ? MHD_NO : MHD_YES;
         }
         if (http_monotonic_us() - r->started_us > app->cfg->request_timeout_seconds * 1000000) {
             r->too_slow = true;
@@ -95,16 +105,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return http_send(r);
         }
         if (!buf_append(&r->body, upload_data, *upload_data_size)) {
+            /* Over the limit without a Content-Length (chunked). MHD 0.9.75
+             * refuses to queue a reply mid-body (it would close the connection
+             * unanswered), so the 413 goes out when the body ends. */
             r->too_big = true;
             reply_too_big(r);
             *upload_data_size = 0;
-            return http_send(r);
+            return MHD_YES;
         }
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (r->replied)
-        return MHD_YES;
+    if (r->replied) /* body.too_big: the 413 above was held back until now */
+        return r->body.too_big ? http_send(r) : MHD_YES;
     http_dispatch(r);
     if (!r->replied)
         http_reply_problem(r, 500, "Internal error", "The handler gave no response", NULL);

@@ -1,0 +1,186 @@
+/*
+ * Unit tests for access/access: every cell of the role x permission table,
+ * anonymous callers, the error each refusal gives (ERR_AUTH when nobody is
+ * signed in, ERR_DENIED otherwise), and role names. The expected table is
+ * written out here from the product's rules, independently of access.c: an
+ * auditor only reads; only administrators manage users.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "access/access.h"
+#include "core/err.h"
+
+/* The expected table, by permission name, so a permission added to access.h
+ * without a row here fails the test instead of going unchecked. */
+struct expected_row {
+    const char *perm;
+    bool allowed[ROLE_COUNT]; /* administrator, manager, practitioner, auditor */
+};
+static const struct expected_row expected[] = {
+    {"public", {true, true, true, true}},
+    {"signed-in", {true, true, true, true}},
+    {"users.admin", {true, false, false, false}},
+    {"audit.read", {true, false, false, true}},
+    /* The auditor may look at people but never change them. */
+    {"people.view", {true, true, true, true}},
+    {"people.edit", {true, true, true, false}},
+};
+
+static const struct expected_row *expected_for(enum perm p)
+{
+    const char *name = access_perm_name(p);
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        if (strcmp(expected[i].perm, name) == 0)
+            return &expected[i];
+    fail_msg("permission %s (%d) has no row in the expected table: add one", name, (int)p);
+    return NULL;
+}
+
+static struct principal someone(enum role r)
+{
+    struct principal p = {0};
+    p.user_id = 7;
+    p.username = "sam";
+    p.display_name = "Sam Patel";
+    p.role = r;
+    p.session_id = 3;
+    return p;
+}
+
+static void test_grant_table(void **state)
+{
+    (void)state;
+    assert_int_equal(PERM_NONE, 0);
+    for (int p = 0; p < PERM_COUNT; p++) {
+        const struct expected_row *row = expected_for((enum perm)p);
+        for (int r = 0; r < ROLE_COUNT; r++) {
+            struct principal who = someone((enum role)r);
+            bool want = row->allowed[r];
+            if (access_allows(&who, (enum perm)p) != want)
+                fail_msg("%s with %s: expected %s", access_role_name((enum role)r),
+                         access_perm_name((enum perm)p), want ? "allowed" : "denied");
+            struct err e = ERR_INIT;
+            assert_int_equal(access_require(&who, (enum perm)p, &e), want);
+            if (want) {
+                assert_int_equal(e.code, ERR_NONE);
+            } else {
+                assert_int_equal(e.code, ERR_DENIED);
+                /* The refusal says which role and which permission. */
+                assert_non_null(strstr(e.message, access_role_name((enum role)r)));
+                assert_non_null(strstr(e.message, access_perm_name((enum perm)p)));
+            }
+        }
+    }
+}
+
+static void test_anonymous(void **state)
+{
+    (void)state;
+    assert_true(access_allows(NULL, PERM_NONE));
+    struct err e = ERR_INIT;
+    assert_true(access_require(NULL, PERM_NONE, &e));
+    assert_int_equal(e.code, ERR_NONE);
+    for (int p = PERM_SIGNED_IN; p < PERM_COUNT; p++) {
+        assert_false(access_allows(NULL, (enum perm)p));
+        err_clear(&e);
+        assert_false(access_require(NULL, (enum perm)p, &e));
+        assert_int_equal(e.code, ERR_AUTH);
+        assert_int_equal(err_http_status(e.code), 401);
+    }
+    /* A NULL err is allowed: the answer alone. */
+    assert_false(access_require(NULL, PERM_SIGNED_IN, NULL));
+    struct principal admin = someone(ROLE_ADMINISTRATOR);
+    assert_true(access_require(&admin, PERM_USERS_ADMIN, NULL));
+}
+
+static void test_denied_is_403(void **state)
+{
+    (void)state;
+    struct principal who = someone(ROLE_PRACTITIONER);
+    struct err e = ERR_INIT;
+    assert_false(access_require(&who, PERM_USERS_ADMIN, &e));
+    assert_int_equal(e.code, ERR_DENIED);
+    assert_int_equal(err_http_status(e.code), 403);
+    err_clear(&e);
+    who.role = ROLE_AUDITOR;
+    assert_false(access_require(&who, PERM_USERS_ADMIN, &e));
+    assert_int_equal(e.code, ERR_DENIED);
+}
+
+static void test_out_of_range(void **state)
+{
+    (void)state;
+    /* Values outside the enums (corrupt data, a bad cast) never grant anything
+     * beyond public. */
+    struct principal who = someone(ROLE_COUNT);
+    assert_false(access_allows(&who, PERM_SIGNED_IN));
+    assert_false(access_allows(&who, PERM_USERS_ADMIN));
+    assert_true(access_allows(&who, PERM_NONE));
+    who = someone((enum role) - 1);
+    assert_false(access_allows(&who, PERM_AUDIT_READ));
+    struct principal admin = someone(ROLE_ADMINISTRATOR);
+    assert_false(access_allows(&admin, PERM_COUNT));
+    assert_false(access_allows(&admin, (enum perm)99));
+    struct err e = ERR_INIT;
+    assert_false(access_require(&admin, (enum perm)99, &e));
+    assert_int_equal(e.code, ERR_DENIED);
+    assert_string_equal(access_role_name(ROLE_COUNT), "unknown");
+    assert_string_equal(access_perm_name(PERM_COUNT), "unknown");
+}
+
+static void test_role_names(void **state)
+{
+    (void)state;
+    static const char *names[ROLE_COUNT] = {
+        [ROLE_ADMINISTRATOR] = "administrator",
+        [ROLE_MANAGER] = "manager",
+        [ROLE_PRACTITIONER] = "practitioner",
+        [ROLE_AUDITOR] = "auditor",
+    };
+    for (int r = 0; r < ROLE_COUNT; r++) {
+        assert_string_equal(access_role_name((enum role)r), names[r]);
+        enum role parsed = ROLE_COUNT;
+        assert_true(access_parse_role(names[r], &parsed));
+        assert_int_equal(parsed, r);
+        assert_non_null(access_role_label((enum role)r));
+    }
+    assert_string_equal(access_role_label(ROLE_ADMINISTRATOR), "Administrator");
+    assert_string_equal(access_role_label(ROLE_AUDITOR), "Auditor (read-only)");
+
+    static const char *bad[] = {"",         "Administrator", "admin",    "administrator ",
+                                " manager", "root",          "auditors", "practitioner\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        enum role parsed = ROLE_MANAGER;
+        assert_false(access_parse_role(bad[i], &parsed));
+        assert_int_equal(parsed, ROLE_MANAGER); /* untouched on failure */
+    }
+}
+
+static void test_perm_names(void **state)
+{
+    (void)state;
+    assert_string_equal(access_perm_name(PERM_NONE), "public");
+    assert_string_equal(access_perm_name(PERM_SIGNED_IN), "signed-in");
+    assert_string_equal(access_perm_name(PERM_USERS_ADMIN), "users.admin");
+    assert_string_equal(access_perm_name(PERM_AUDIT_READ), "audit.read");
+    /* Names are distinct, so the table above cannot match one row twice. */
+    for (int p = 0; p < PERM_COUNT; p++)
+        for (int q = p + 1; q < PERM_COUNT; q++)
+            assert_string_not_equal(access_perm_name((enum perm)p), access_perm_name((enum perm)q));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_grant_table),   cmocka_unit_test(test_anonymous),
+        cmocka_unit_test(test_denied_is_403), cmocka_unit_test(test_out_of_range),
+        cmocka_unit_test(test_role_names),    cmocka_unit_test(test_perm_names),
+    };
+    return cmocka_run_group_tests_name("access", tests, NULL, NULL);
+}
