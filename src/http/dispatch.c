@@ -184,8 +184,8 @@ static bool parse_body(struct request *r)
 {
     const char *ct = http_header(r, "Content-Type");
     bool api = r->route->flags & ROUTE_API;
-    if (r->body.len == 0 && !ct)
-        return true;
+    if (r->body.len == 0 && (!ct || !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")))
+        return true; /* no body: handlers that need one say so */
     if (api) {
         if (!content_type_is(ct, "application/json")) {
             http_reply_problem(r, 415, "Unsupported media type",

@@ -96,13 +96,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return late ? MHD_NO : MHD_YES;
         }
         if (http_monotonic_us() - r->started_us > app->cfg->request_timeout_seconds * 1000000) {
+            /* Too slow (a slow-loris body). MHD 0.9.75 cannot send a 408 while
+             * a body is still arriving, so the connection is closed. */
             r->too_slow = true;
-            char detail[160];
-            snprintf(detail, sizeof detail, "The request took longer than %ld seconds to arrive",
-                     app->cfg->request_timeout_seconds);
-            reply_limit(r, 408, "Request timed out", detail);
-            *upload_data_size = 0;
-            return http_send(r);
+            log_event(LOG_WARN, "request-too-slow", "id", r->id, "path", r->path, NULL);
+            return MHD_NO;
         }
         if (!buf_append(&r->body, upload_data, *upload_data_size)) {
             /* Over the limit without a Content-Length (chunked). MHD 0.9.75
