@@ -24,4 +24,15 @@ void api_sign_out_everywhere(struct request *r);
 void api_audit_list(struct request *r);
 void api_audit_verify(struct request *r);
 
+/* api_people.c */
+void api_people_search(struct request *r);
+void api_people_matches(struct request *r);
+void api_people_create(struct request *r);
+void api_person_get(struct request *r);
+void api_person_update(struct request *r);
+void api_person_add_address(struct request *r);
+void api_person_add_name(struct request *r);
+void api_person_add_contact(struct request *r);
+void api_person_grant(struct request *r);
+
 #endif

@@ -11,6 +11,7 @@ struct nav_item {
 
 static const struct nav_item nav[] = {
     {"/", "Home", PERM_SIGNED_IN},
+    {"/people", "People", PERM_PEOPLE_VIEW},
     {"/admin/users", "Users", PERM_USERS_ADMIN},
     {"/admin/teams", "Teams", PERM_USERS_ADMIN},
     {"/admin/audit", "Audit", PERM_AUDIT_READ},
@@ -137,6 +138,16 @@ void page_when(struct buf *b, int64_t instant)
 {
     if (instant)
         clock_format_london(b, instant);
+}
+
+void page_date(struct buf *b, const char *date)
+{
+    int64_t day;
+    struct err e = ERR_INIT;
+    if (date && *date && clock_parse_date(date, &day, &e))
+        clock_format_london_date(b, day);
+    else if (date)
+        buf_html(b, date);
 }
 
 void page_error(struct request *r, int status, const char *title, const char *detail)

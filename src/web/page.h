@@ -30,6 +30,8 @@ void page_input(struct buf *b, const char *name, const char *label, const char *
 /* A London date and time for people ("22 November 2026 at 10:05am"), "" for 0. */
 void page_when(struct buf *b, int64_t instant);
 
+/* A civil date "YYYY-MM-DD" for people ("4 March 2010"); anything else as given. */
+void page_date(struct buf *b, const char *date);
 /* The error page renderer installed in struct http_app. */
 void page_error(struct request *r, int status, const char *title, const char *detail);
 

@@ -29,4 +29,15 @@ void page_admin_teams(struct request *r);
 void page_admin_team_create(struct request *r);
 void page_admin_audit(struct request *r);
 
+/* pages_people.c: find, add, view and change person records */
+void page_people_search(struct request *r);
+void page_person_new(struct request *r);
+void page_person_create(struct request *r);
+void page_person(struct request *r);
+void page_person_edit(struct request *r);
+void page_person_update(struct request *r);
+void page_person_add_address(struct request *r);
+void page_person_add_name(struct request *r);
+void page_person_add_contact(struct request *r);
+
 #endif

@@ -137,6 +137,9 @@ const ALLOWED = {
   PERM_SIGNED_IN: ROLES,
   PERM_USERS_ADMIN: ['administrator'],
   PERM_AUDIT_READ: ['administrator', 'auditor'],
+  // The read-only auditor may look at person records but not change them.
+  PERM_PEOPLE_VIEW: ROLES,
+  PERM_PEOPLE_EDIT: ['administrator', 'manager', 'practitioner'],
 };
 
 function routeTable() {
