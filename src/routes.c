@@ -50,6 +50,12 @@ const struct route casework_routes[] = {
     {"POST", "/people/:id/names", PERM_PEOPLE_EDIT, FORM, page_person_add_name, "add another name"},
     {"POST", "/people/:id/contacts", PERM_PEOPLE_EDIT, FORM, page_person_add_contact,
      "add a phone number or email"},
+    {"GET", "/people/:id/network", PERM_PEOPLE_VIEW, PAGE, page_person_network,
+     "relationships: eco-map and list"},
+    {"POST", "/people/:id/relationships", PERM_PEOPLE_EDIT, FORM, page_person_add_relationship,
+     "add a relationship"},
+    {"POST", "/relationships/:id/end", PERM_PEOPLE_EDIT, FORM, page_relationship_end,
+     "end a relationship"},
 
     /* JSON API */
     {"GET", "/api/v1/health", PERM_NONE, API, api_health, "health check"},
@@ -84,6 +90,12 @@ const struct route casework_routes[] = {
      "add another name"},
     {"POST", "/api/v1/people/:id/contacts", PERM_PEOPLE_EDIT, API_WRITE, api_person_add_contact,
      "add a phone number or email"},
+    {"GET", "/api/v1/people/:id/relationships", PERM_PEOPLE_VIEW, API, api_relationships_list,
+     "a person's relationships, from their side"},
+    {"POST", "/api/v1/people/:id/relationships", PERM_PEOPLE_EDIT, API_WRITE, api_relationships_add,
+     "add a relationship"},
+    {"POST", "/api/v1/relationships/:id/end", PERM_PEOPLE_EDIT, API_WRITE, api_relationship_end,
+     "end a relationship"},
     {"POST", "/api/v1/people/:id/grants", PERM_USERS_ADMIN, API_WRITE, api_person_grant,
      "let a user see a restricted record"},
 };

@@ -35,4 +35,9 @@ void api_person_add_name(struct request *r);
 void api_person_add_contact(struct request *r);
 void api_person_grant(struct request *r);
 
+/* api_relationships.c */
+void api_relationships_list(struct request *r);
+void api_relationships_add(struct request *r);
+void api_relationship_end(struct request *r);
+
 #endif

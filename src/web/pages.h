@@ -40,4 +40,9 @@ void page_person_add_address(struct request *r);
 void page_person_add_name(struct request *r);
 void page_person_add_contact(struct request *r);
 
+/* pages_network.c: relationships, the eco-map and its accessible table */
+void page_person_network(struct request *r);
+void page_person_add_relationship(struct request *r);
+void page_relationship_end(struct request *r);
+
 #endif

@@ -400,6 +400,10 @@ static void render_person(struct request *r, int64_t id, int status, const struc
     buf_release(&dis);
     html(&b, "</dl>");
     bool can_edit = access_allows(http_principal(r), PERM_PEOPLE_EDIT);
+    html(&b,
+         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/people/%D/network\">"
+         "Network and relationships</a></p>",
+         p.id);
     if (can_edit)
         html(&b,
              "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/people/%D/edit\">Change "
