@@ -95,12 +95,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 http_monotonic_us() - r->started_us > app->cfg->request_timeout_seconds * 1000000;
             return late ? MHD_NO : MHD_YES;
         }
-        if (http_monotonic_us() - r->started_us > app->cfg->request_timeout_seconds * 1000000) {
-            /* Too slow (a slow-loris body). MHD 0.9.75 cannot send a 408 while
-             * a body is still arriving, so the connection is closed. */
+        int64_t elapsed = http_monotonic_us() - r->started_us;
+        int64_t limit = app->cfg->request_timeout_seconds * 1000000;
+        if (r->too_slow || elapsed > limit) {
+            /* Too slow (a slow-loris body). MHD 0.9.75 cannot answer while a body
+             * is still arriving, so the rest is discarded and 408 goes out when
+             * the body ends; a body still dribbling at twice the limit is cut off. */
+            if (!r->too_slow)
+                log_event(LOG_WARN, "request-too-slow", "id", r->id, "path", r->path, NULL);
             r->too_slow = true;
-            log_event(LOG_WARN, "request-too-slow", "id", r->id, "path", r->path, NULL);
-            return MHD_NO;
+            *upload_data_size = 0;
+            return elapsed > 2 * limit ? MHD_NO : MHD_YES;
         }
         if (!buf_append(&r->body, upload_data, *upload_data_size)) {
             /* Over the limit without a Content-Length (chunked). MHD 0.9.75
@@ -116,6 +121,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (r->replied) /* body.too_big: the 413 above was held back until now */
         return r->body.too_big ? http_send(r) : MHD_YES;
+    if (r->too_slow) {
+        char detail[160];
+        snprintf(detail, sizeof detail, "The request body took longer than %ld seconds to arrive",
+                 app->cfg->request_timeout_seconds);
+        reply_limit(r, 408, "Request timed out", detail);
+        http_add_header(r, "Connection", "close");
+        return http_send(r);
+    }
     http_dispatch(r);
     if (!r->replied)
         http_reply_problem(r, 500, "Internal error", "The handler gave no response", NULL);
