@@ -22,8 +22,7 @@ static json_t *instant_json(int64_t t)
     return j;
 }
 
-/* Check the body against a schema; false with a 422 reply. */
-static bool body_ok(struct request *r, const struct jsonv_field *fields, size_t n)
+bool api_body_ok(struct request *r, const struct jsonv_field *fields, size_t n)
 {
     struct err e = ERR_INIT;
     json_t *body = http_json(r);
@@ -121,7 +120,7 @@ void api_users_create(struct request *r)
         {"password", JSONV_STRING, true, 128},
         {"teams", JSONV_INTEGER_ARRAY, false, ACCOUNTS_MAX_TEAMS},
     };
-    if (!body_ok(r, fields, sizeof fields / sizeof fields[0]))
+    if (!api_body_ok(r, fields, sizeof fields / sizeof fields[0]))
         return;
     json_t *b = http_json(r);
     struct user_input in = {
@@ -161,7 +160,7 @@ void api_user_update(struct request *r)
         {"disabled", JSONV_BOOLEAN, false, 0},
     };
     int64_t id;
-    if (!http_param_id(r, "id", &id) || !body_ok(r, fields, sizeof fields / sizeof fields[0]))
+    if (!http_param_id(r, "id", &id) || !api_body_ok(r, fields, sizeof fields / sizeof fields[0]))
         return;
     json_t *b = http_json(r);
     struct user_input in = {
@@ -185,7 +184,7 @@ void api_user_reset_password(struct request *r)
 {
     static const struct jsonv_field fields[] = {{"password", JSONV_STRING, true, 128}};
     int64_t id;
-    if (!http_param_id(r, "id", &id) || !body_ok(r, fields, 1))
+    if (!http_param_id(r, "id", &id) || !api_body_ok(r, fields, 1))
         return;
     struct err e = ERR_INIT;
     if (!accounts_reset_password(http_ctx(r), id, jsonv_string(http_json(r), "password"), &e))
@@ -216,7 +215,7 @@ void api_teams_list(struct request *r)
 void api_teams_create(struct request *r)
 {
     static const struct jsonv_field fields[] = {{"name", JSONV_STRING, true, 100}};
-    if (!body_ok(r, fields, 1))
+    if (!api_body_ok(r, fields, 1))
         return;
     struct err e = ERR_INIT;
     int64_t id;
@@ -255,7 +254,7 @@ void api_tokens_list(struct request *r)
 void api_tokens_create(struct request *r)
 {
     static const struct jsonv_field fields[] = {{"name", JSONV_STRING, true, 100}};
-    if (!body_ok(r, fields, 1))
+    if (!api_body_ok(r, fields, 1))
         return;
     struct err e = ERR_INIT;
     char token[AUTH_TOKEN_CHARS + 1];

@@ -6,7 +6,12 @@
 #ifndef CASEWORK_API_API_H
 #define CASEWORK_API_API_H
 
+#include "core/jsonv.h"
 #include "http/http.h"
+
+/* The request's JSON body checked against a schema; false with the reply sent
+ * (400 when there is no body, 422 naming the field otherwise). */
+bool api_body_ok(struct request *r, const struct jsonv_field *fields, size_t n);
 
 void api_health(struct request *r);
 void api_me(struct request *r);

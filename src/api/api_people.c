@@ -50,12 +50,9 @@ static bool read_person(struct request *r, struct person_input *in)
     struct err e = ERR_INIT;
     json_t *b = http_json(r);
     json_t *addr = b ? json_object_get(b, "address") : NULL;
-    if (!b) {
-        http_reply_problem(r, 400, "Missing body", "Send a JSON object as the request body", NULL);
+    if (!api_body_ok(r, person_fields, sizeof person_fields / sizeof person_fields[0]))
         return false;
-    }
-    if (!jsonv_check(b, person_fields, sizeof person_fields / sizeof person_fields[0], &e) ||
-        (json_is_object(addr) &&
+    if ((json_is_object(addr) &&
          !jsonv_check(addr, address_fields, sizeof address_fields / sizeof address_fields[0],
                       &e))) {
         http_reply_err(r, &e);
@@ -307,14 +304,9 @@ void api_person_add_address(struct request *r)
     struct err e = ERR_INIT;
     if (!http_param_id(r, "id", &id))
         return;
-    json_t *b = http_json(r);
-    if (!b ||
-        !jsonv_check(b, address_fields, sizeof address_fields / sizeof address_fields[0], &e)) {
-        if (!b)
-            err_set(&e, ERR_INVALID, "", "Send a JSON object as the request body");
-        http_reply_err(r, &e);
+    if (!api_body_ok(r, address_fields, sizeof address_fields / sizeof address_fields[0]))
         return;
-    }
+    json_t *b = http_json(r);
     struct address_input in = {jsonv_string(b, "line1"), jsonv_string(b, "line2"),
                                jsonv_string(b, "town"),  jsonv_string(b, "postcode"),
                                jsonv_string(b, "uprn"),  jsonv_string(b, "from_date")};
@@ -332,14 +324,8 @@ void api_person_add_name(struct request *r)
     int64_t id;
     struct err e = ERR_INIT;
     json_t *b = http_json(r);
-    if (!http_param_id(r, "id", &id))
+    if (!http_param_id(r, "id", &id) || !api_body_ok(r, fields, 3))
         return;
-    if (!b || !jsonv_check(b, fields, 3, &e)) {
-        if (!b)
-            err_set(&e, ERR_INVALID, "", "Send a JSON object as the request body");
-        http_reply_err(r, &e);
-        return;
-    }
     if (!people_add_name(http_ctx(r), id, jsonv_string(b, "forenames"), jsonv_string(b, "surname"),
                          jsonv_string(b, "from_date"), &e))
         http_reply_err(r, &e);
@@ -356,14 +342,8 @@ void api_person_add_contact(struct request *r)
     int64_t id;
     struct err e = ERR_INIT;
     json_t *b = http_json(r);
-    if (!http_param_id(r, "id", &id))
+    if (!http_param_id(r, "id", &id) || !api_body_ok(r, fields, 4))
         return;
-    if (!b || !jsonv_check(b, fields, 4, &e)) {
-        if (!b)
-            err_set(&e, ERR_INVALID, "", "Send a JSON object as the request body");
-        http_reply_err(r, &e);
-        return;
-    }
     if (!people_add_contact(http_ctx(r), id, jsonv_string(b, "kind"), jsonv_string(b, "label"),
                             jsonv_string(b, "value"), json_is_true(json_object_get(b, "preferred")),
                             &e))
@@ -379,14 +359,8 @@ void api_person_grant(struct request *r)
     int64_t id;
     struct err e = ERR_INIT;
     json_t *b = http_json(r);
-    if (!http_param_id(r, "id", &id))
+    if (!http_param_id(r, "id", &id) || !api_body_ok(r, fields, 2))
         return;
-    if (!b || !jsonv_check(b, fields, 2, &e)) {
-        if (!b)
-            err_set(&e, ERR_INVALID, "", "Send a JSON object as the request body");
-        http_reply_err(r, &e);
-        return;
-    }
     if (!people_grant(http_ctx(r), id, json_integer_value(json_object_get(b, "user_id")),
                       jsonv_string(b, "reason"), &e))
         http_reply_err(r, &e);

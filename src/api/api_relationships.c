@@ -55,14 +55,8 @@ void api_relationships_add(struct request *r)
     int64_t id;
     struct err e = ERR_INIT;
     json_t *b = http_json(r);
-    if (!http_param_id(r, "id", &id))
+    if (!http_param_id(r, "id", &id) || !api_body_ok(r, fields, sizeof fields / sizeof fields[0]))
         return;
-    if (!b || !jsonv_check(b, fields, sizeof fields / sizeof fields[0], &e)) {
-        if (!b)
-            err_set(&e, ERR_INVALID, "", "Send a JSON object as the request body");
-        http_reply_err(r, &e);
-        return;
-    }
     struct relationship_input in = {
         jsonv_string(b, "type"), json_integer_value(json_object_get(b, "related_id")),
         jsonv_string(b, "professional_name"), jsonv_string(b, "professional_org"),

@@ -53,9 +53,14 @@ static const char SQL_ADD_DISABILITY[] =
 static const char SQL_END_ADDRESS[] =
     "UPDATE addresses SET to_date = :to_date WHERE person_id = :id AND to_date IS NULL";
 static const char SQL_ADD_ADDRESS[] =
-    "INSERT INTO addresses (person_id, line1, line2, town, postcode, uprn, from_date,"
+    "INSERT INTO addresses (person_id, line1, line2, town, postcode, uprn, from_date, to_date,"
     " created_at, created_by) VALUES (:id, :line1, :line2, :town, :postcode, :uprn,"
-    " :from_date, :now, :by)";
+    " :from_date, :to_date, :now, :by)";
+static const char SQL_CURRENT_ADDRESS_FROM[] =
+    "SELECT COALESCE(from_date, '') FROM addresses WHERE person_id = :id AND to_date IS NULL"
+    " ORDER BY id DESC LIMIT 1";
+static const char SQL_LEGACY_ID_USED[] =
+    "SELECT id FROM people WHERE legacy_id = :legacy_id AND id <> :id";
 static const char SQL_ADD_CONTACT[] =
     "INSERT INTO contact_methods (person_id, kind, label, value, preferred, created_at)"
     " VALUES (:id, :kind, :label, :value, :preferred, :now)";
@@ -290,7 +295,7 @@ static bool set_disabilities(struct ctx *x, int64_t id, const struct person_inpu
 
 static bool insert_address(struct ctx *x, int64_t id, const char *line1, const char *line2,
                            const char *town, const char *postcode, const char *uprn,
-                           const char *from_date, struct err *e)
+                           const char *from_date, const char *to_date, struct err *e)
 {
     struct store_stmt *st = store_prepare(x->conn, SQL_ADD_ADDRESS, e);
     if (!st)
@@ -302,16 +307,38 @@ static bool insert_address(struct ctx *x, int64_t id, const char *line1, const c
     store_bind_text_or_null(st, ":postcode", postcode);
     store_bind_text_or_null(st, ":uprn", uprn);
     store_bind_text_or_null(st, ":from_date", from_date);
+    store_bind_text_or_null(st, ":to_date", to_date);
     store_bind_int64(st, ":now", x->now);
     store_bind_int64(st, ":by", x->who->user_id);
     return store_exec(st, e);
+}
+
+/* A previous system's id belongs to one record only. */
+static bool legacy_id_free(struct ctx *x, int64_t id, const char *legacy_id, struct err *e)
+{
+    if (!legacy_id || !*legacy_id)
+        return true;
+    struct store_stmt *st = store_prepare(x->conn, SQL_LEGACY_ID_USED, e);
+    if (!st)
+        return false;
+    store_bind_text(st, ":legacy_id", legacy_id);
+    store_bind_int64(st, ":id", id);
+    enum store_step_result r = store_step(st, e);
+    if (r == STORE_ERROR)
+        return false;
+    if (r == STORE_ROW)
+        return err_set(e, ERR_INVALID, "legacy_id",
+                       "The previous system's id %.40s is already on person %lld", legacy_id,
+                       (long long)store_col_int64(st, 0));
+    return true;
 }
 
 bool people_create(struct ctx *x, const struct person_input *in, bool confirm_new, int64_t *id_out,
                    struct err *e)
 {
     struct person_clean c;
-    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) || !people_validate(x, in, true, &c, e))
+    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) || !people_validate(x, in, true, &c, e) ||
+        !legacy_id_free(x, 0, in->legacy_id, e))
         return false;
     struct person_candidate cands[PEOPLE_MAX_CANDIDATES];
     size_t ncands = 0;
@@ -356,7 +383,7 @@ bool people_create(struct ctx *x, const struct person_input *in, bool confirm_ne
         goto done;
     if (in->address_line1 && *in->address_line1 &&
         !insert_address(x, id, in->address_line1, in->address_line2, in->address_town, c.postcode,
-                        c.uprn, NULL, e))
+                        c.uprn, NULL, NULL, e))
         goto done;
     if (c.restricted == 1) {
         /* Whoever restricts a record keeps sight of it. */
@@ -426,7 +453,7 @@ bool people_update(struct ctx *x, int64_t id, const struct person_input *in, str
 {
     struct person_clean c;
     if (!access_require(x->who, PERM_PEOPLE_EDIT, e) || !people_may_see(x, id, e) ||
-        !people_validate(x, in, false, &c, e))
+        !people_validate(x, in, false, &c, e) || !legacy_id_free(x, id, in->legacy_id, e))
         return false;
     bool ok = false;
     struct buf detail = BUF_INIT;
@@ -487,6 +514,19 @@ bool people_update(struct ctx *x, int64_t id, const struct person_input *in, str
     }
     if (in->set_disabilities && !set_disabilities(x, id, in, e))
         goto done;
+    if (c.restricted == 1) {
+        /* Whoever restricts a record keeps sight of it (as on create). */
+        st = store_prepare(x->conn, SQL_GRANT, e);
+        if (!st)
+            goto done;
+        store_bind_int64(st, ":id", id);
+        store_bind_int64(st, ":user_id", x->who->user_id);
+        store_bind_int64(st, ":by", x->who->user_id);
+        store_bind_int64(st, ":now", x->now);
+        store_bind_text(st, ":reason", "restricted the record");
+        if (!store_exec(st, e))
+            goto done;
+    }
     changed_fields(&detail, in);
     ok = people_rebuild_keys(x, id, e) &&
          ctx_audit(x, "person.update", "person", id, NULL, detail.data, e) &&
@@ -514,18 +554,40 @@ bool people_add_address(struct ctx *x, int64_t id, const struct address_input *i
         return false;
     struct buf from_s = BUF_INIT, to_s = BUF_INIT;
     clock_format_date(&from_s, from);
-    clock_format_date(&to_s, from - 1);
     bool ok = false;
     if (!store_begin(x->conn, true, e))
         goto done;
-    struct store_stmt *st = store_prepare(x->conn, SQL_END_ADDRESS, e);
+    struct store_stmt *st = store_prepare(x->conn, SQL_CURRENT_ADDRESS_FROM, e);
     if (!st)
         goto done;
-    store_bind_text(st, ":to_date", to_s.data);
     store_bind_int64(st, ":id", id);
-    ok = store_exec(st, e) &&
-         insert_address(x, id, in->line1, in->line2, in->town, postcode, uprn, from_s.data, e) &&
-         people_rebuild_keys(x, id, e) &&
+    enum store_step_result r = store_step(st, e);
+    if (r == STORE_ERROR)
+        goto done;
+    int64_t current_from = 0;
+    struct err ignore = ERR_INIT;
+    bool earlier = r == STORE_ROW && *store_col_text(st, 0) &&
+                   clock_parse_date(store_col_text(st, 0), &current_from, &ignore) &&
+                   from < current_from;
+    if (r == STORE_ROW)
+        store_exec(st, e);
+    if (earlier) {
+        /* Moved in before the current address began: it is past history, ending the
+         * day before the current one starts; the current address stays current. */
+        clock_format_date(&to_s, current_from - 1);
+        ok = insert_address(x, id, in->line1, in->line2, in->town, postcode, uprn, from_s.data,
+                            to_s.data, e);
+    } else {
+        clock_format_date(&to_s, from - 1);
+        st = store_prepare(x->conn, SQL_END_ADDRESS, e);
+        if (!st)
+            goto done;
+        store_bind_text(st, ":to_date", to_s.data);
+        store_bind_int64(st, ":id", id);
+        ok = store_exec(st, e) && insert_address(x, id, in->line1, in->line2, in->town, postcode,
+                                                 uprn, from_s.data, NULL, e);
+    }
+    ok = ok && people_rebuild_keys(x, id, e) &&
          ctx_audit(x, "person.address-add", "person", id, NULL, postcode, e) &&
          store_commit(x->conn, e);
 done:
@@ -645,11 +707,21 @@ bool people_grant(struct ctx *x, int64_t id, int64_t user_id, const char *reason
     bool ok = false;
     if (!store_begin(x->conn, true, e))
         goto done;
-    struct store_stmt *st = store_prepare(x->conn, SQL_USER_EXISTS, e);
+    struct store_stmt *st = store_prepare(x->conn, SQL_RESTRICTED, e);
+    if (!st)
+        goto done;
+    store_bind_int64(st, ":id", id);
+    enum store_step_result r = store_step(st, e);
+    if (r != STORE_ROW) {
+        if (r == STORE_DONE)
+            err_set(e, ERR_NOT_FOUND, "", "There is no person record %lld", (long long)id);
+        goto done;
+    }
+    st = store_prepare(x->conn, SQL_USER_EXISTS, e);
     if (!st)
         goto done;
     store_bind_int64(st, ":id", user_id);
-    enum store_step_result r = store_step(st, e);
+    r = store_step(st, e);
     if (r != STORE_ROW) {
         if (r == STORE_DONE)
             err_set(e, ERR_INVALID, "user_id", "User %lld does not exist", (long long)user_id);

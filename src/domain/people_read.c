@@ -451,6 +451,19 @@ bool people_find_matches(struct ctx *x, const struct person_input *in, struct pe
     bool ok =
         !buf_failed(&keys) && rank(x, keys.data, 0, &mp, 50, out, PEOPLE_MAX_CANDIDATES, n, e);
     buf_release(&keys);
+    if (!ok)
+        return false;
+    /* The candidates show names, dates of birth and NHS numbers: audited like a search. */
+    struct buf detail = BUF_INIT;
+    buf_printf(&detail, "%s %s: %zu candidate%s", in->forenames ? in->forenames : "",
+               in->surname ? in->surname : "", *n, *n == 1 ? "" : "s");
+    for (size_t i = 0; i < *n; i++)
+        buf_printf(&detail, "%s %lld", i ? "," : "", (long long)out[i].id);
+    ok = store_begin(x->conn, true, e) &&
+         ctx_audit(x, "person.matches", NULL, 0, NULL, detail.data, e) && store_commit(x->conn, e);
+    if (!ok)
+        store_rollback(x->conn);
+    buf_release(&detail);
     return ok;
 }
 

@@ -166,8 +166,10 @@ static void person_fields(struct buf *b, struct request *r, const struct person_
 
 /* --- search ---------------------------------------------------------------- */
 
+/* new_tab: on the check-before-create page, a candidate opens in a new tab so
+ * the check page (the answer to a POST, never cached) stays where it is. */
 static void candidate_rows(struct buf *b, const struct person_candidate *c, size_t n,
-                           bool with_score)
+                           bool with_score, bool new_tab)
 {
     html(b, "<table class=\"govuk-table\" data-testid=\"people-results\"><thead "
             "class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
@@ -182,9 +184,10 @@ static void candidate_rows(struct buf *b, const struct person_candidate *c, size
     for (size_t i = 0; i < n; i++) {
         html(b,
              "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a "
-             "class=\"govuk-link\" href=\"/people/%D\">%s %s</a><br><span "
+             "class=\"govuk-link\" href=\"/people/%D\"%R>%s %s%R</a><br><span "
              "class=\"govuk-body-s\">id %D</span></td><td class=\"govuk-table__cell\">",
-             c[i].id, c[i].forenames, c[i].surname, c[i].id);
+             c[i].id, new_tab ? " target=\"_blank\" rel=\"noopener noreferrer\"" : "",
+             c[i].forenames, c[i].surname, new_tab ? " (opens in new tab)" : "", c[i].id);
         page_date(b, c[i].dob);
         html(b,
              "</td><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td>"
@@ -223,7 +226,7 @@ void page_people_search(struct request *r)
     html(&b, "<button class=\"govuk-button\" data-module=\"govuk-button\">Search</button></form>");
     if (searched && !e.code) {
         if (n)
-            candidate_rows(&b, c, n, true);
+            candidate_rows(&b, c, n, true, false);
         else
             html(&b,
                  "<p class=\"govuk-body\" data-testid=\"no-results\">No one found for "
@@ -323,7 +326,7 @@ void page_person_create(struct request *r)
          "duplicate record splits a person's history: open the matching record if it is "
          "them.</strong></div>",
          in.forenames, in.surname);
-    candidate_rows(&b, c, n, true);
+    candidate_rows(&b, c, n, true, true);
     html(&b, "<form method=\"post\" action=\"/people/new\">");
     page_csrf(&b, r);
     hidden_fields(&b, &in);
