@@ -90,6 +90,18 @@ export class Server {
   }
 
   client() { return new Client(this.url); }
+
+  // One JSON API call with a bearer token; res.body_ is the parsed body (null when empty).
+  async api(token, method, p, body) {
+    const res = await fetch(this.url + p, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    res.body_ = text ? JSON.parse(text) : null;
+    return res;
+  }
 }
 
 // A browser-like client: keeps cookies, never follows redirects by itself.

@@ -23,16 +23,7 @@ before(async () => {
 });
 after(async () => { await server.stop(); });
 
-async function api(method, p, body, tok = token) {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: { authorization: `Bearer ${tok}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  res.body_ = text ? JSON.parse(text) : null;
-  return res;
-}
+const api = (method, p, body, tok = token) => server.api(tok, method, p, body);
 
 const PW = 'correct-horse-battery';
 const userCount = () => Number(sql(server.db, 'select count(*) from users'));

@@ -46,16 +46,7 @@ before(async () => {
 });
 after(async () => { await server.stop(); });
 
-async function api(method, p, body, tok = prac) {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: { authorization: `Bearer ${tok}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  res.body_ = text ? JSON.parse(text) : null;
-  return res;
-}
+const api = (method, p, body, tok = prac) => server.api(tok, method, p, body);
 const create = (body, tok) => api('POST', '/api/v1/people', body, tok);
 
 test('create with full details: 201, and GET returns them normalised', async () => {

@@ -83,16 +83,7 @@ before(async () => {
 });
 after(async () => { await server.stop(); });
 
-async function api(method, p, body) {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: { authorization: `Bearer ${tok}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  res.body_ = text ? JSON.parse(text) : null;
-  return res;
-}
+const api = (method, p, body) => server.api(tok, method, p, body);
 const keyOf = (id) => Object.keys(ids).find((k) => ids[k] === id) || `#${id}`;
 
 // Search; checks the shape every result must have and returns the results.

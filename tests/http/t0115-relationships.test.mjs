@@ -11,15 +11,8 @@ const sql = (q) => execFileSync('sqlite3', [server.db, q], { encoding: 'utf8' })
 before(async () => {
   server = await new Server().start();
   const token = await tokenFor(server, 'rel.worker', 'practitioner');
-  api = async (method, path, body) => {
-    const res = await fetch(server.url + path, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    res.body_ = res.status === 204 ? null : await res.json();
-    return res;
-  };
+  api = (method, path, body) => server.api(token, method, path, body);
+
   for (const [forenames, surname, dob] of [['Alma', 'Quill', '1984-02-01'], ['Bram', 'Quill', '2012-05-06'],
     ['Cleo', 'Quill', '2014-07-08'], ['Dov', 'Marsh', '1950-03-03']]) {
     const r = await api('POST', '/api/v1/people', { forenames, surname, dob, confirm_new: true });
