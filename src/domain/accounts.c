@@ -120,12 +120,9 @@ static bool check_role(const char *s, enum role *out, struct err *e)
 
 static bool set_teams(struct ctx *x, int64_t user_id, const struct user_input *in, struct err *e)
 {
-    struct store_stmt *st = store_prepare(x->conn, SQL_CLEAR_TEAMS, e);
-    if (!st)
+    if (!store_exec_id(x->conn, SQL_CLEAR_TEAMS, user_id, e))
         return false;
-    store_bind_int64(st, ":id", user_id);
-    if (!store_exec(st, e))
-        return false;
+    struct store_stmt *st;
     for (size_t i = 0; i < in->nteams; i++) {
         st = store_prepare(x->conn, SQL_TEAM_EXISTS, e);
         if (!st)
@@ -280,11 +277,7 @@ done:
 
 static bool end_sessions(struct ctx *x, int64_t id, struct err *e)
 {
-    struct store_stmt *st = store_prepare(x->conn, SQL_END_SESSIONS, e);
-    if (!st)
-        return false;
-    store_bind_int64(st, ":id", id);
-    return store_exec(st, e);
+    return store_exec_id(x->conn, SQL_END_SESSIONS, id, e);
 }
 
 bool accounts_set_disabled(struct ctx *x, int64_t id, bool disabled, struct err *e)

@@ -242,20 +242,9 @@ bool auth_sign_in(struct ctx *x, const char *username, const char *password,
     bool ok = false;
     if (!store_begin(x->conn, true, e))
         goto done;
-    st = store_prepare(x->conn, SQL_LOGIN_OK, e);
-    if (!st)
+    if (!store_exec_id(x->conn, SQL_LOGIN_OK, user_id, e) ||
+        (previous_session && !store_exec_id(x->conn, SQL_DELETE_SESSION, previous_session, e)))
         goto done;
-    store_bind_int64(st, ":id", user_id);
-    if (!store_exec(st, e))
-        goto done;
-    if (previous_session) {
-        st = store_prepare(x->conn, SQL_DELETE_SESSION, e);
-        if (!st)
-            goto done;
-        store_bind_int64(st, ":id", previous_session);
-        if (!store_exec(st, e))
-            goto done;
-    }
     st = store_prepare(x->conn, SQL_INSERT_SESSION, e);
     if (!st)
         goto done;
@@ -275,11 +264,7 @@ done:
 
 static bool delete_session(struct ctx *x, int64_t id, struct err *e)
 {
-    struct store_stmt *st = store_prepare(x->conn, SQL_DELETE_SESSION, e);
-    if (!st)
-        return false;
-    store_bind_int64(st, ":id", id);
-    return store_exec(st, e);
+    return store_exec_id(x->conn, SQL_DELETE_SESSION, id, e);
 }
 
 /* End an expired session and say why, in one transaction. */

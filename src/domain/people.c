@@ -275,12 +275,9 @@ static const char *nz(const char *given, const char *normalised)
 static bool set_disabilities(struct ctx *x, int64_t id, const struct person_input *in,
                              struct err *e)
 {
-    struct store_stmt *st = store_prepare(x->conn, SQL_CLEAR_DISABILITIES, e);
-    if (!st)
+    if (!store_exec_id(x->conn, SQL_CLEAR_DISABILITIES, id, e))
         return false;
-    store_bind_int64(st, ":id", id);
-    if (!store_exec(st, e))
-        return false;
+    struct store_stmt *st;
     for (size_t i = 0; i < in->ndisabilities; i++) {
         st = store_prepare(x->conn, SQL_ADD_DISABILITY, e);
         if (!st)

@@ -275,6 +275,15 @@ bool store_exec(struct store_stmt *st, struct err *e)
     return r == STORE_DONE;
 }
 
+bool store_exec_id(struct store_conn *c, const char *sql, int64_t id, struct err *e)
+{
+    struct store_stmt *st = store_prepare(c, sql, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":id", id);
+    return store_exec(st, e);
+}
+
 const char *store_col_text(struct store_stmt *st, int col)
 {
     return st->conn->be->col_text(st->handle, col);

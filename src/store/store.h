@@ -71,6 +71,10 @@ enum store_step_result store_step(struct store_stmt *st, struct err *e);
 /* Step to completion expecting no rows; false with e set on error. */
 bool store_exec(struct store_stmt *st, struct err *e);
 
+/* Prepare sql, bind :id and run it to completion: the common one-parameter
+ * statement (DELETE ... WHERE x = :id). False with e set on error. */
+bool store_exec_id(struct store_conn *c, const char *sql, int64_t id, struct err *e);
+
 /* Column values of the current row (0-based). Text is valid until the next
  * step or reset; NULL columns give NULL text and 0. */
 const char *store_col_text(struct store_stmt *st, int col);
