@@ -35,4 +35,10 @@ void api_person_add_name(struct request *r);
 void api_person_add_contact(struct request *r);
 void api_person_grant(struct request *r);
 
+/* api_merge.c */
+void api_people_duplicates(struct request *r);
+void api_people_merge(struct request *r);
+void api_merge_get(struct request *r);
+void api_merge_undo(struct request *r);
+
 #endif
