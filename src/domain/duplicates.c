@@ -339,7 +339,8 @@ static bool flush_group(struct scan *s, size_t range, const char *key)
                 break;
             }
     }
-    qsort(s->group, n, sizeof *s->group, by_year);
+    if (n > 1)
+        qsort(s->group, n, sizeof *s->group, by_year);
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && s->group[j].year == s->group[i].year)
@@ -425,7 +426,8 @@ static void candidate(struct ctx *x, const struct dperson *d, int score, struct 
 static bool build_result(struct ctx *x, struct scan *s, size_t limit, struct duplicates_report *out,
                          struct err *e)
 {
-    qsort(s->found, s->nfound, sizeof *s->found, by_score);
+    if (s->nfound > 1)
+        qsort(s->found, s->nfound, sizeof *s->found, by_score);
     size_t n = s->nfound < limit ? s->nfound : limit;
     out->pairs = n ? arena_alloc(x->arena, n * sizeof *out->pairs) : NULL;
     if (n && !out->pairs)
