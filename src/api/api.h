@@ -45,4 +45,10 @@ void api_relationships_list(struct request *r);
 void api_relationships_add(struct request *r);
 void api_relationship_end(struct request *r);
 
+/* api_merge.c */
+void api_people_duplicates(struct request *r);
+void api_people_merge(struct request *r);
+void api_merge_get(struct request *r);
+void api_merge_undo(struct request *r);
+
 #endif

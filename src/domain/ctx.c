@@ -7,6 +7,12 @@
 bool ctx_audit(struct ctx *x, const char *action, const char *record_type, int64_t record_id,
                const char *reason, const char *detail, struct err *e)
 {
+    return ctx_audit_id(x, action, record_type, record_id, reason, detail, NULL, e);
+}
+
+bool ctx_audit_id(struct ctx *x, const char *action, const char *record_type, int64_t record_id,
+                  const char *reason, const char *detail, int64_t *id_out, struct err *e)
+{
     char id[24] = "";
     if (record_id)
         snprintf(id, sizeof id, "%lld", (long long)record_id);
@@ -22,5 +28,9 @@ bool ctx_audit(struct ctx *x, const char *action, const char *record_type, int64
         .ip = x->ip,
         .request_id = x->request_id,
     };
-    return audit_append(x->conn, &entry, e);
+    if (!audit_append(x->conn, &entry, e))
+        return false;
+    if (id_out)
+        *id_out = entry.id;
+    return true;
 }

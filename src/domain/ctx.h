@@ -33,5 +33,8 @@ struct ctx {
  * transaction). record_id 0 means none. */
 bool ctx_audit(struct ctx *x, const char *action, const char *record_type, int64_t record_id,
                const char *reason, const char *detail, struct err *e);
+/* As ctx_audit, and *id_out (may be NULL) gets the new row's id. */
+bool ctx_audit_id(struct ctx *x, const char *action, const char *record_type, int64_t record_id,
+                  const char *reason, const char *detail, int64_t *id_out, struct err *e);
 
 #endif

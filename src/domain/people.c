@@ -251,7 +251,15 @@ bool people_may_see(struct ctx *x, int64_t id, struct err *e)
     if (r == STORE_DONE)
         return err_set(e, ERR_NOT_FOUND, "", "There is no person record %lld", (long long)id);
     bool restricted = store_col_int64(st, 0) != 0;
-    return people_visible(x, id, restricted, e);
+    int64_t merged_into = store_col_int64(st, 1);
+    if (!people_visible(x, id, restricted, e))
+        return false;
+    /* Writes through a merged-away id would land on a record nobody sees. */
+    if (merged_into)
+        return err_set(e, ERR_CONFLICT, "",
+                       "Person %lld was merged into %lld; change that record instead",
+                       (long long)id, (long long)merged_into);
+    return true;
 }
 
 /* --- writing ------------------------------------------------------------- */

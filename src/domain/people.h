@@ -121,8 +121,9 @@ bool people_grant(struct ctx *x, int64_t id, int64_t user_id, const char *reason
 bool people_search(struct ctx *x, const char *query, struct person_candidate *out, size_t max,
                    size_t *n, struct err *e);
 
-/* May the acting user see this record at all (restricted check)? ERR_NOT_FOUND
- * for a restricted record without a grant, so its existence is not revealed. */
+/* May the acting user see this record at all (restricted check), to change it?
+ * ERR_NOT_FOUND for a restricted record without a grant, so its existence is
+ * not revealed; ERR_CONFLICT for a merged-away record (change the survivor). */
 bool people_may_see(struct ctx *x, int64_t id, struct err *e);
 
 #endif

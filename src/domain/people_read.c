@@ -123,8 +123,8 @@ static bool load_children(struct ctx *x, struct person *p, struct err *e)
     return r != STORE_ERROR;
 }
 
-/* Read the main row; *merged_into gets the survivor if this id was merged away. */
-static bool load_row(struct ctx *x, int64_t id, struct person *p, struct err *e)
+/* The main row; p->merged_into gets the survivor if this id was merged away. */
+bool people_load_row(struct ctx *x, int64_t id, struct person *p, struct err *e)
 {
     struct store_stmt *st = store_prepare(x->conn, SQL_GET, e);
     if (!st)
@@ -172,12 +172,12 @@ bool people_get(struct ctx *x, int64_t id, struct person *out, struct err *e)
     bool ok = false;
     if (!store_begin(x->conn, true, e))
         goto done;
-    if (!load_row(x, id, out, e))
+    if (!people_load_row(x, id, out, e))
         goto done;
     /* A merged-away id stays resolvable: follow it to the surviving record
      * (bounded, so a corrupt cycle cannot loop). */
     for (int hops = 0; out->merged_into && hops < 8; hops++)
-        if (!load_row(x, out->merged_into, out, e))
+        if (!people_load_row(x, out->merged_into, out, e))
             goto done;
     if (out->merged_into) {
         err_set(e, ERR_INTERNAL, "", "Person %lld has a merge chain that does not end",

@@ -45,4 +45,11 @@ void page_person_network(struct request *r);
 void page_person_add_relationship(struct request *r);
 void page_relationship_end(struct request *r);
 
+/* pages_merge.c: probable duplicates, merging two records, undoing a merge */
+void page_people_duplicates(struct request *r);
+void page_merge_confirm(struct request *r);
+void page_merge(struct request *r);
+void page_merge_view(struct request *r);
+void page_merge_undo(struct request *r);
+
 #endif

@@ -235,7 +235,9 @@ void page_people_search(struct request *r)
     }
     if (access_allows(http_principal(r), PERM_PEOPLE_EDIT))
         html(&b, "<p class=\"govuk-body\"><a class=\"govuk-button govuk-button--secondary\" "
-                 "href=\"/people/new\">Add a new person</a></p>");
+                 "href=\"/people/new\">Add a new person</a></p>"
+                 "<p class=\"govuk-body\"><a class=\"govuk-link\" "
+                 "href=\"/people/duplicates\">Probable duplicate records</a></p>");
     page_send(&b, r, e.code ? err_http_status(e.code) : 200);
 }
 
