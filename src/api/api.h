@@ -35,4 +35,11 @@ void api_person_add_name(struct request *r);
 void api_person_add_contact(struct request *r);
 void api_person_grant(struct request *r);
 
+/* api_notes.c */
+void api_person_notes(struct request *r);
+void api_person_note_create(struct request *r);
+void api_note_get(struct request *r);
+void api_note_update(struct request *r);
+void api_notes_search(struct request *r);
+
 #endif

@@ -30,6 +30,14 @@ void page_input(struct buf *b, const char *name, const char *label, const char *
 /* A London date and time for people ("22 November 2026 at 10:05am"), "" for 0. */
 void page_when(struct buf *b, int64_t instant);
 
+/* A GOV.UK date input (day, month, year fields named <name>-day etc.) showing a
+ * "YYYY-MM-DD" value, with the error if it is for this field. */
+void page_date_input(struct buf *b, const char *name, const char *label, const char *hint,
+                     const char *value, const struct err *e);
+/* Read a page_date_input back as "YYYY-MM-DD" (arena string): "" when all three
+ * parts are empty, something the validator refuses when only partly filled. */
+const char *page_form_date(struct request *r, const char *name);
+
 /* A civil date "YYYY-MM-DD" for people ("4 March 2010"); anything else as given. */
 void page_date(struct buf *b, const char *date);
 /* The error page renderer installed in struct http_app. */

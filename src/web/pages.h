@@ -40,4 +40,11 @@ void page_person_add_address(struct request *r);
 void page_person_add_name(struct request *r);
 void page_person_add_contact(struct request *r);
 
+/* pages_notes.c: case notes (list and add, view with versions and edit, search) */
+void page_person_notes(struct request *r);
+void page_person_note_create(struct request *r);
+void page_person_note(struct request *r);
+void page_person_note_update(struct request *r);
+void page_notes_search(struct request *r);
+
 #endif
