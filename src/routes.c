@@ -58,6 +58,8 @@ const struct route casework_routes[] = {
      "a case note with its versions"},
     {"POST", "/people/:id/notes/:note", PERM_PEOPLE_EDIT, FORM, page_person_note_update,
      "change a case note (author only)"},
+    {"GET", "/people/:id/chronology", PERM_PEOPLE_VIEW, PAGE, page_person_chronology,
+     "a person's chronology (?types=&from=&to=, &print=1)"},
     {"GET", "/notes/search", PERM_PEOPLE_VIEW, PAGE, page_notes_search, "search case notes (?q=)"},
 
     /* JSON API */
@@ -104,6 +106,8 @@ const struct route casework_routes[] = {
      "a case note with its versions"},
     {"PATCH", "/api/v1/notes/:id", PERM_PEOPLE_EDIT, API_WRITE, api_note_update,
      "change a case note (author only; a new version after note_edit_minutes)"},
+    {"GET", "/api/v1/people/:id/chronology", PERM_PEOPLE_VIEW, API, api_person_chronology,
+     "a person's chronology (?types=&from=&to=)"},
 };
 
 const size_t casework_routes_count = sizeof casework_routes / sizeof casework_routes[0];

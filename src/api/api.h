@@ -41,5 +41,6 @@ void api_person_note_create(struct request *r);
 void api_note_get(struct request *r);
 void api_note_update(struct request *r);
 void api_notes_search(struct request *r);
+void api_person_chronology(struct request *r);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * /api/v1 case notes: a person's notes, one note with its versions, edits,
- * full-text search.
+ * /api/v1 case notes (a person's notes, one note with its versions, edits,
+ * full-text search) and a person's chronology.
  */
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "domain/chronology.h"
 #include "domain/notes.h"
 
 /* Text is counted in characters by the domain; this only bounds the bytes. */
@@ -179,4 +180,41 @@ void api_notes_search(struct request *r)
         json_array_append_new(list, j);
     }
     http_reply_json(r, 200, json_pack("{s:o}", "results", list));
+}
+
+/* Every ?types= value: checkboxes repeat it, a client may list several. */
+static bool read_types(struct request *r, unsigned *mask, struct err *e)
+{
+    const char *v[2 * CHRON_TYPE_COUNT];
+    return chronology_parse_types(v, http_query_all(r, "types", v, sizeof v / sizeof v[0]), mask,
+                                  e);
+}
+
+void api_person_chronology(struct request *r)
+{
+    int64_t id;
+    struct err e = ERR_INIT;
+    struct chron_filter f = {0, http_query(r, "from"), http_query(r, "to"), false};
+    struct chronology c;
+    if (!http_param_id(r, "id", &id))
+        return;
+    if (!read_types(r, &f.types, &e) || !chronology_get(http_ctx(r), id, &f, &c, &e)) {
+        http_reply_err(r, &e);
+        return;
+    }
+    json_t *events = json_array();
+    for (size_t i = 0; i < c.n; i++) {
+        const struct chron_event *ev = &c.events[i];
+        json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I}", "type", chronology_type_name(ev->type),
+                              "date", ev->date, "title", ev->title, "text", ev->text, "source_id",
+                              (json_int_t)ev->source_id);
+        json_object_set_new(j, "recorded_at", instant(ev->recorded_at));
+        json_object_set_new(j, "recorded_by", *ev->by ? json_string(ev->by) : json_null());
+        if (ev->related_person_id)
+            json_object_set_new(j, "related_person_id", json_integer(ev->related_person_id));
+        json_array_append_new(events, j);
+    }
+    http_reply_json(r, 200,
+                    json_pack("{s:I, s:s, s:b, s:o}", "person_id", (json_int_t)id, "person_name",
+                              c.person_name, "truncated", c.truncated, "events", events));
 }

@@ -26,9 +26,8 @@ static bool is_current(const char *path, const char *href)
     return strncmp(path, href, strlen(href)) == 0;
 }
 
-void page_begin(struct buf *b, struct request *r, const char *title)
+static void head(struct buf *b, const char *title)
 {
-    const struct principal *who = http_principal(r);
     html(b,
          "<!DOCTYPE html>\n<html lang=\"en\" class=\"govuk-template\">\n<head>\n"
          "<meta charset=\"utf-8\">\n<title>%s – casework</title>\n"
@@ -39,15 +38,21 @@ void page_begin(struct buf *b, struct request *r, const char *title)
          "<link rel=\"stylesheet\" href=\"/assets/moj-frontend.min.css\">\n"
          "<link rel=\"stylesheet\" href=\"/assets/casework.css\">\n"
          "</head>\n<body class=\"govuk-template__body\">\n"
-         "<script type=\"module\" src=\"/assets/casework.js\"></script>\n"
-         "<a href=\"#main-content\" class=\"govuk-skip-link\" "
-         "data-module=\"govuk-skip-link\">Skip to main content</a>\n"
-         "<header class=\"govuk-template__header\">\n"
-         "<div class=\"govuk-generic-header\"><div class=\"govuk-generic-header__container "
-         "govuk-width-container\"><div class=\"govuk-generic-header__logo\">"
-         "<a href=\"/\" class=\"govuk-generic-header__homepage-link\">casework</a>"
-         "</div></div></div>\n",
+         "<script type=\"module\" src=\"/assets/casework.js\"></script>\n",
          title);
+}
+
+void page_begin(struct buf *b, struct request *r, const char *title)
+{
+    const struct principal *who = http_principal(r);
+    head(b, title);
+    html(b, "<a href=\"#main-content\" class=\"govuk-skip-link\" "
+            "data-module=\"govuk-skip-link\">Skip to main content</a>\n"
+            "<header class=\"govuk-template__header\">\n"
+            "<div class=\"govuk-generic-header\"><div class=\"govuk-generic-header__container "
+            "govuk-width-container\"><div class=\"govuk-generic-header__logo\">"
+            "<a href=\"/\" class=\"govuk-generic-header__homepage-link\">casework</a>"
+            "</div></div></div>\n");
     if (who) {
         html(b, "<section aria-label=\"Service information\" class=\"govuk-service-navigation\" "
                 "data-module=\"govuk-service-navigation\"><div class=\"govuk-width-container\">"
@@ -84,6 +89,20 @@ void page_send(struct buf *b, struct request *r, int status)
             "govuk-footer__meta-item--grow\">casework " CASEWORK_VERSION
             " · open-source case management for social care</div></div></div></footer>\n"
             "</body>\n</html>\n");
+    http_reply_html(r, status, b);
+}
+
+void page_begin_plain(struct buf *b, struct request *r, const char *title)
+{
+    (void)r;
+    head(b, title);
+    html(b, "<div class=\"govuk-width-container cw-plain\">\n"
+            "<main class=\"govuk-main-wrapper\" id=\"main-content\">\n");
+}
+
+void page_send_plain(struct buf *b, struct request *r, int status)
+{
+    html(b, "</main>\n</div>\n</body>\n</html>\n");
     http_reply_html(r, status, b);
 }
 

@@ -20,6 +20,11 @@ void page_begin(struct buf *b, struct request *r, const char *title);
 /* Close <main> and the page, and send it with the given status. */
 void page_send(struct buf *b, struct request *r, int status);
 
+/* The same page without header, navigation, footer or sign-out form: a copy
+ * to print. Closed by page_send_plain. */
+void page_begin_plain(struct buf *b, struct request *r, const char *title);
+void page_send_plain(struct buf *b, struct request *r, int status);
+
 /* GOV.UK error summary for one error (nothing when e is NULL or ERR_NONE). */
 void page_error_summary(struct buf *b, const struct err *e);
 /* Hidden CSRF field for the signed-in session. */

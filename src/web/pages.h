@@ -47,4 +47,7 @@ void page_person_note(struct request *r);
 void page_person_note_update(struct request *r);
 void page_notes_search(struct request *r);
 
+/* pages_chronology.c: a person's chronology (filterable, printable) */
+void page_person_chronology(struct request *r);
+
 #endif

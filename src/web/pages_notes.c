@@ -1,6 +1,7 @@
 /*
  * Case note pages: a person's notes with the add form, one note with its
- * versions and the edit form, and full-text search across notes.
+ * versions and the edit form, and full-text search across notes. The
+ * chronology page is in pages_chronology.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -146,9 +147,10 @@ static void render_notes(struct request *r, int64_t person_id, int status,
         banner(&b, "Case note added.");
     html(&b,
          "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">Case notes</h1>"
-         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/notes/search\">Search all "
-         "case notes</a></p>",
-         l.person_name);
+         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/people/%D/chronology\">"
+         "Chronology</a> · <a class=\"govuk-link\" href=\"/notes/search\">Search all case "
+         "notes</a></p>",
+         l.person_name, person_id);
     if (access_allows(http_principal(r), PERM_PEOPLE_EDIT)) {
         struct buf today = BUF_INIT;
         clock_format_date(&today, clock_london_day(http_ctx(r)->now));

@@ -407,8 +407,8 @@ static void render_person(struct request *r, int64_t id, int status, const struc
              p.id, name.data);
     html(&b,
          "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/people/%D/notes\">Case "
-         "notes</a></p>",
-         p.id);
+         "notes</a> · <a class=\"govuk-link\" href=\"/people/%D/chronology\">Chronology</a></p>",
+         p.id, p.id);
 
     html(&b, "<h2 class=\"govuk-heading-m\">Addresses</h2>");
     if (!p.naddresses)

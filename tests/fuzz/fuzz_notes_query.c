@@ -1,9 +1,10 @@
 /*
- * libFuzzer target for what the case note search box and a note's text take
- * from outside: notes_fts_query must turn any text into an FTS5 query that
- * SQLite accepts (checked against a real in-memory FTS5 table: a syntax
- * error aborts), made only of quoted phrases; notes_text_ok must never accept
- * text that is not valid UTF-8 or is too long.
+ * libFuzzer target for what the case note search box, a note's text and the
+ * chronology's type filter take from outside: notes_fts_query must turn any
+ * text into an FTS5 query that SQLite accepts (checked against a real
+ * in-memory FTS5 table: a syntax error aborts), made only of quoted phrases;
+ * notes_text_ok must never accept text that is not valid UTF-8 or is too
+ * long; chronology_parse_types must only set known type bits.
  */
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -14,6 +15,7 @@
 
 #include "core/buf.h"
 #include "core/utf8.h"
+#include "domain/chronology.h"
 #include "domain/notes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -99,6 +101,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (!utf8_valid(text, strlen(text)) || utf8_length(text) > NOTES_MAX_TEXT))
         abort();
 
+    unsigned mask = 0;
+    struct err ce = ERR_INIT;
+    const char *lists[1] = {text};
+    if (chronology_parse_types(lists, 1, &mask, &ce) && mask >= (1u << CHRON_TYPE_COUNT))
+        abort();
     free(text);
     return 0;
 }

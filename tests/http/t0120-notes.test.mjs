@@ -164,9 +164,10 @@ test('the notes page lists notes (escaped) and its form adds one or shows errors
   assert.match(after.text_, /Case note added/);
   const listed = after.text_.slice(after.text_.indexOf('data-testid="note"'));
   assert.ok(listed.indexOf('Office visit') < listed.indexOf('Home visit'), 'newest event first');
-  // The person page links to the notes.
+  // The person page links to the notes and the chronology.
   const personPage = await c.get(`/people/${person}`);
   assert.match(personPage.text_, new RegExp(`href="/people/${person}/notes">Case notes`));
+  assert.match(personPage.text_, new RegExp(`href="/people/${person}/chronology">Chronology`));
 });
 
 test('inside the edit window the author corrects the note in place; no version is added', async () => {
