@@ -92,11 +92,12 @@ bool chronology_parse_types(const char *const *lists, size_t n, unsigned *mask, 
                     *mask |= 1u << t;
                     known = true;
                 }
+            /* Echoed only when short: cutting it could split a UTF-8 sequence. */
             if (!known)
                 return err_set(e, ERR_INVALID, "types",
                                "'%.*s' is not a chronology type: use person, name, address, "
                                "relationship or note, separated by commas",
-                               (int)(len > 30 ? 30 : len), p);
+                               len <= 30 ? (int)len : 10, len <= 30 ? p : "(too long)");
             p += len + (end ? 1 : 0);
         }
     }

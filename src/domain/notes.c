@@ -107,11 +107,12 @@ static bool validate(struct ctx *x, struct note_input *in, bool creating, struct
             return err_set(e, ERR_INTERNAL, "type", "The code list note_type is not loaded");
         if (!in->type || !*in->type)
             return err_set(e, ERR_INVALID, "type", "Choose the type of note");
+        /* Echoed only when short: cutting it could split a UTF-8 sequence. */
         if (!codelist_has(l, in->type))
             return err_set(e, ERR_INVALID, "type",
-                           "The type '%.30s' is not a code in the note_type list "
+                           "The type '%s' is not a code in the note_type list "
                            "(config/codes/note_type.txt)",
-                           in->type);
+                           strlen(in->type) <= 40 ? in->type : "(too long)");
     }
     if (creating || in->occurred_on) {
         int64_t day;
@@ -126,7 +127,7 @@ static bool validate(struct ctx *x, struct note_input *in, bool creating, struct
                            "The date of the event must be today or in the past");
         if (day < clock_days_from_civil(1900, 1, 1))
             return err_set(e, ERR_INVALID, "occurred_on",
-                           "The date of the event must be after 1 January 1900");
+                           "The date of the event must be in 1900 or later");
     }
     if (creating || in->text) {
         const char *plain = plain_newlines(x, in->text);

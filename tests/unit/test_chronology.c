@@ -105,6 +105,11 @@ static void test_parse_types(void **state)
         assert_string_equal(be.field, "types");
         assert_non_null(strstr(be.message, "is not a chronology type"));
     }
+    /* A long name is not echoed (cutting it could split a UTF-8 sequence). */
+    assert_false(parse1("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                        "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
+                        &mask, &e));
+    assert_non_null(strstr(e.message, "'(too long)' is not a chronology type"));
     const char *second_bad[] = {"note", "nope"};
     assert_false(chronology_parse_types(second_bad, 2, &mask, &e));
     assert_non_null(strstr(e.message, "'nope'"));
