@@ -65,6 +65,17 @@ const struct route casework_routes[] = {
      "add a relationship"},
     {"POST", "/relationships/:id/end", PERM_PEOPLE_EDIT, FORM, page_relationship_end,
      "end a relationship"},
+    {"GET", "/people/:id/notes", PERM_PEOPLE_VIEW, PAGE, page_person_notes,
+     "a person's case notes and the add form"},
+    {"POST", "/people/:id/notes", PERM_PEOPLE_EDIT, FORM, page_person_note_create,
+     "add a case note"},
+    {"GET", "/people/:id/notes/:note", PERM_PEOPLE_VIEW, PAGE, page_person_note,
+     "a case note with its versions"},
+    {"POST", "/people/:id/notes/:note", PERM_PEOPLE_EDIT, FORM, page_person_note_update,
+     "change a case note (author only)"},
+    {"GET", "/people/:id/chronology", PERM_PEOPLE_VIEW, PAGE, page_person_chronology,
+     "a person's chronology (?types=&from=&to=, &print=1)"},
+    {"GET", "/notes/search", PERM_PEOPLE_VIEW, PAGE, page_notes_search, "search case notes (?q=)"},
 
     /* JSON API */
     {"GET", "/api/v1/health", PERM_NONE, API, api_health, "health check"},
@@ -114,6 +125,17 @@ const struct route casework_routes[] = {
      "end a relationship"},
     {"POST", "/api/v1/people/:id/grants", PERM_USERS_ADMIN, API_WRITE, api_person_grant,
      "let a user see a restricted record"},
+    {"GET", "/api/v1/people/:id/notes", PERM_PEOPLE_VIEW, API, api_person_notes,
+     "a person's case notes"},
+    {"POST", "/api/v1/people/:id/notes", PERM_PEOPLE_EDIT, API_WRITE, api_person_note_create,
+     "add a case note"},
+    {"GET", "/api/v1/notes", PERM_PEOPLE_VIEW, API, api_notes_search, "search case notes (?q=)"},
+    {"GET", "/api/v1/notes/:id", PERM_PEOPLE_VIEW, API, api_note_get,
+     "a case note with its versions"},
+    {"PATCH", "/api/v1/notes/:id", PERM_PEOPLE_EDIT, API_WRITE, api_note_update,
+     "change a case note (author only; a new version after note_edit_minutes)"},
+    {"GET", "/api/v1/people/:id/chronology", PERM_PEOPLE_VIEW, API, api_person_chronology,
+     "a person's chronology (?types=&from=&to=)"},
 };
 
 const size_t casework_routes_count = sizeof casework_routes / sizeof casework_routes[0];

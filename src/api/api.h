@@ -51,4 +51,12 @@ void api_people_merge(struct request *r);
 void api_merge_get(struct request *r);
 void api_merge_undo(struct request *r);
 
+/* api_notes.c */
+void api_person_notes(struct request *r);
+void api_person_note_create(struct request *r);
+void api_note_get(struct request *r);
+void api_note_update(struct request *r);
+void api_notes_search(struct request *r);
+void api_person_chronology(struct request *r);
+
 #endif

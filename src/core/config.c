@@ -48,6 +48,9 @@ static const struct key keys[] = {
      "failed sign-ins in a row before the account is locked"},
     {"login_lockout_minutes", K_LONG, S(login_lockout_minutes), "15", 1, 24 * 60,
      "how long a locked account stays locked"},
+    {"note_edit_minutes", K_LONG, S(note_edit_minutes), "60", 0, 7 * 24 * 60,
+     "minutes after saving a case note in which its author may correct it in place; later "
+     "edits add a new version (0: every edit does)"},
 };
 #undef S
 enum { NKEYS = sizeof keys / sizeof keys[0] };

@@ -33,6 +33,7 @@ struct config {
     long request_timeout_seconds; /* whole request, and idle connections */
     long login_max_failures;      /* failed sign-ins before the account is locked */
     long login_lockout_minutes;   /* how long the lock lasts */
+    long note_edit_minutes;       /* the author corrects a case note in place this long */
 };
 
 /* Fill c with the defaults. Returns false only on out of memory. */

@@ -96,6 +96,8 @@ static const struct merge_ref refs[] = {
      NEWER_SQL("relationships", "person_id")},
     {"relationships", "related_id", REF_MOVE, MOVE_SQL("relationships", "related_id"),
      REL_DROP_SQL("related_id", "person_id"), NULL, NEWER_SQL("relationships", "related_id")},
+    {"notes", "person_id", REF_MOVE, MOVE_SQL("notes", "person_id"), NO_DROP, MARK_SQL("notes"),
+     NEWER_SQL("notes", "person_id")},
     {"merges", "survivor_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
     {"merges", "merged_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
 };

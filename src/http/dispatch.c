@@ -108,6 +108,30 @@ const char *http_query(struct request *r, const char *name)
     return checked(MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name));
 }
 
+struct query_all {
+    const char *name;
+    const char **out;
+    size_t max, n;
+};
+
+static enum MHD_Result query_value(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    struct query_all *q = cls;
+    if (key && strcmp(key, q->name) == 0 && checked(value) && q->n < q->max)
+        q->out[q->n++] = value;
+    return q->n < q->max ? MHD_YES : MHD_NO;
+}
+
+size_t http_query_all(struct request *r, const char *name, const char **out, size_t max)
+{
+    struct query_all q = {name, out, max, 0};
+    if (max)
+        MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_value, &q);
+    return q.n;
+}
+
 const char *http_header(struct request *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);

@@ -83,6 +83,9 @@ const char *http_param(const struct request *r, const char *name);
 /* Path parameter as a positive id; false (and a 404 reply) if not one. */
 bool http_param_id(struct request *r, const char *name, int64_t *id);
 const char *http_query(struct request *r, const char *name);
+/* All values of a repeated query parameter (checkboxes in a GET form), in
+ * order; returns how many (<= max). Values that are not UTF-8 are left out. */
+size_t http_query_all(struct request *r, const char *name, const char **out, size_t max);
 const char *http_header(struct request *r, const char *name);
 const char *http_cookie(struct request *r, const char *name);
 /* First value of a form field, or NULL. */

@@ -1,5 +1,6 @@
 #include "web/page.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -25,9 +26,8 @@ static bool is_current(const char *path, const char *href)
     return strncmp(path, href, strlen(href)) == 0;
 }
 
-void page_begin(struct buf *b, struct request *r, const char *title)
+static void head(struct buf *b, const char *title)
 {
-    const struct principal *who = http_principal(r);
     html(b,
          "<!DOCTYPE html>\n<html lang=\"en\" class=\"govuk-template\">\n<head>\n"
          "<meta charset=\"utf-8\">\n<title>%s – casework</title>\n"
@@ -38,15 +38,21 @@ void page_begin(struct buf *b, struct request *r, const char *title)
          "<link rel=\"stylesheet\" href=\"/assets/moj-frontend.min.css\">\n"
          "<link rel=\"stylesheet\" href=\"/assets/casework.css\">\n"
          "</head>\n<body class=\"govuk-template__body\">\n"
-         "<script type=\"module\" src=\"/assets/casework.js\"></script>\n"
-         "<a href=\"#main-content\" class=\"govuk-skip-link\" "
-         "data-module=\"govuk-skip-link\">Skip to main content</a>\n"
-         "<header class=\"govuk-template__header\">\n"
-         "<div class=\"govuk-generic-header\"><div class=\"govuk-generic-header__container "
-         "govuk-width-container\"><div class=\"govuk-generic-header__logo\">"
-         "<a href=\"/\" class=\"govuk-generic-header__homepage-link\">casework</a>"
-         "</div></div></div>\n",
+         "<script type=\"module\" src=\"/assets/casework.js\"></script>\n",
          title);
+}
+
+void page_begin(struct buf *b, struct request *r, const char *title)
+{
+    const struct principal *who = http_principal(r);
+    head(b, title);
+    html(b, "<a href=\"#main-content\" class=\"govuk-skip-link\" "
+            "data-module=\"govuk-skip-link\">Skip to main content</a>\n"
+            "<header class=\"govuk-template__header\">\n"
+            "<div class=\"govuk-generic-header\"><div class=\"govuk-generic-header__container "
+            "govuk-width-container\"><div class=\"govuk-generic-header__logo\">"
+            "<a href=\"/\" class=\"govuk-generic-header__homepage-link\">casework</a>"
+            "</div></div></div>\n");
     if (who) {
         html(b, "<section aria-label=\"Service information\" class=\"govuk-service-navigation\" "
                 "data-module=\"govuk-service-navigation\"><div class=\"govuk-width-container\">"
@@ -83,6 +89,20 @@ void page_send(struct buf *b, struct request *r, int status)
             "govuk-footer__meta-item--grow\">casework " CASEWORK_VERSION
             " · open-source case management for social care</div></div></div></footer>\n"
             "</body>\n</html>\n");
+    http_reply_html(r, status, b);
+}
+
+void page_begin_plain(struct buf *b, struct request *r, const char *title)
+{
+    (void)r;
+    head(b, title);
+    html(b, "<div class=\"govuk-width-container cw-plain\">\n"
+            "<main class=\"govuk-main-wrapper\" id=\"main-content\">\n");
+}
+
+void page_send_plain(struct buf *b, struct request *r, int status)
+{
+    html(b, "</main>\n</div>\n</body>\n</html>\n");
     http_reply_html(r, status, b);
 }
 
@@ -148,6 +168,60 @@ void page_date(struct buf *b, const char *date)
         clock_format_london_date(b, day);
     else if (date)
         buf_html(b, date);
+}
+
+void page_date_input(struct buf *b, const char *name, const char *label, const char *hint,
+                     const char *value, const struct err *e)
+{
+    char y[8] = "", m[4] = "", d[4] = "";
+    if (value && strlen(value) == 10) {
+        snprintf(y, sizeof y, "%.4s", value);
+        snprintf(m, sizeof m, "%.2s", value + 5);
+        snprintf(d, sizeof d, "%.2s", value + 8);
+    }
+    bool bad = e && e->code && !strcmp(e->field, name);
+    html(b,
+         "<div class=\"govuk-form-group%s\"><fieldset class=\"govuk-fieldset\" role=\"group\" "
+         "aria-describedby=\"%s-hint\"><legend class=\"govuk-fieldset__legend "
+         "govuk-fieldset__legend--s\">%s</legend><div id=\"%s-hint\" class=\"govuk-hint\">%s</div>",
+         bad ? " govuk-form-group--error" : "", name, label, name, hint);
+    if (bad)
+        html(b,
+             "<p id=\"%s-error\" class=\"govuk-error-message\"><span "
+             "class=\"govuk-visually-hidden\">Error:</span> %s</p>",
+             name, e->message);
+    html(b, "<div class=\"govuk-date-input\" id=\"%s\">", name);
+    const char *parts[3][3] = {{"day", "Day", d}, {"month", "Month", m}, {"year", "Year", y}};
+    for (int i = 0; i < 3; i++)
+        html(b,
+             "<div class=\"govuk-date-input__item\"><div class=\"govuk-form-group\"><label "
+             "class=\"govuk-label govuk-date-input__label\" for=\"%s-%s\">%s</label><input "
+             "class=\"govuk-input govuk-date-input__input govuk-input--width-%s%s\" id=\"%s-%s\" "
+             "name=\"%s-%s\" type=\"text\" inputmode=\"numeric\" value=\"%s\"></div></div>",
+             name, parts[i][0], parts[i][1], i == 2 ? "4" : "2", bad ? " govuk-input--error" : "",
+             name, parts[i][0], name, parts[i][0], parts[i][2]);
+    html(b, "</div></fieldset></div>");
+}
+
+const char *page_form_date(struct request *r, const char *name)
+{
+    char key[48];
+    const char *v[3];
+    const char *part[3] = {"year", "month", "day"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(key, sizeof key, "%s-%s", name, part[i]);
+        v[i] = http_form(r, key);
+        if (!v[i])
+            v[i] = "";
+    }
+    if (!*v[0] && !*v[1] && !*v[2])
+        return "";
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "%s-%s%s-%s%s", v[0], strlen(v[1]) == 1 ? "0" : "", v[1],
+               strlen(v[2]) == 1 ? "0" : "", v[2]);
+    char *out = arena_strdup(http_arena(r), buf_failed(&b) ? "?" : b.data);
+    buf_release(&b);
+    return out ? out : "?";
 }
 
 void page_error(struct request *r, int status, const char *title, const char *detail)

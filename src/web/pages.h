@@ -52,4 +52,14 @@ void page_merge(struct request *r);
 void page_merge_view(struct request *r);
 void page_merge_undo(struct request *r);
 
+/* pages_notes.c: case notes (list and add, view with versions and edit, search) */
+void page_person_notes(struct request *r);
+void page_person_note_create(struct request *r);
+void page_person_note(struct request *r);
+void page_person_note_update(struct request *r);
+void page_notes_search(struct request *r);
+
+/* pages_chronology.c: a person's chronology (filterable, printable) */
+void page_person_chronology(struct request *r);
+
 #endif

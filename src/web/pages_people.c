@@ -414,6 +414,10 @@ static void render_person(struct request *r, int64_t id, int status, const struc
              "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/people/%D/edit\">Change "
              "details<span class=\"govuk-visually-hidden\"> of %s</span></a></p>",
              p.id, name.data);
+    html(&b,
+         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/people/%D/notes\">Case "
+         "notes</a> · <a class=\"govuk-link\" href=\"/people/%D/chronology\">Chronology</a></p>",
+         p.id, p.id);
 
     html(&b, "<h2 class=\"govuk-heading-m\">Addresses</h2>");
     if (!p.naddresses)

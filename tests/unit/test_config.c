@@ -79,6 +79,7 @@ static void test_defaults(void **state)
     assert_int_equal(c.request_timeout_seconds, 30);
     assert_int_equal(c.login_max_failures, 5);
     assert_int_equal(c.login_lockout_minutes, 15);
+    assert_int_equal(c.note_edit_minutes, 60);
     config_free(&c);
     assert_null(c.listen);
     config_free(&c); /* twice is harmless */
