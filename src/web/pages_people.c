@@ -405,19 +405,19 @@ static void render_person(struct request *r, int64_t id, int status, const struc
     buf_release(&dis);
     html(&b, "</dl>");
     bool can_edit = access_allows(http_principal(r), PERM_PEOPLE_EDIT);
+    /* Everything else about the person, one list of links. */
     html(&b,
-         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/people/%D/network\">"
-         "Network and relationships</a></p>",
-         p.id);
+         "<ul class=\"govuk-list\" data-testid=\"person-links\"><li><a class=\"govuk-link\" "
+         "href=\"/people/%D/chronology\">Chronology</a></li><li><a class=\"govuk-link\" "
+         "href=\"/people/%D/notes\">Case notes</a></li><li><a class=\"govuk-link\" "
+         "href=\"/people/%D/network\">Network and relationships</a></li>",
+         p.id, p.id, p.id);
     if (can_edit)
         html(&b,
-             "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/people/%D/edit\">Change "
-             "details<span class=\"govuk-visually-hidden\"> of %s</span></a></p>",
+             "<li><a class=\"govuk-link\" href=\"/people/%D/edit\">Change details<span "
+             "class=\"govuk-visually-hidden\"> of %s</span></a></li>",
              p.id, name.data);
-    html(&b,
-         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/people/%D/notes\">Case "
-         "notes</a> · <a class=\"govuk-link\" href=\"/people/%D/chronology\">Chronology</a></p>",
-         p.id, p.id);
+    html(&b, "</ul>");
 
     html(&b, "<h2 class=\"govuk-heading-m\">Addresses</h2>");
     if (!p.naddresses)
