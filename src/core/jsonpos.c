@@ -46,9 +46,13 @@ static bool skip_value(struct scan *s)
     if (*s->p == '"')
         return skip_string(s);
     if (*s->p != '{' && *s->p != '[') {
-        while (s->p < s->end && !strchr(",]} \t\r\n", *s->p))
+        /* A NUL is not a delimiter (strchr would find the terminator), and a
+         * scalar must advance: malformed text such as "[,]" or NUL bytes would
+         * otherwise loop for ever. */
+        const char *start = s->p;
+        while (s->p < s->end && (*s->p == '\0' || !strchr(",]} \t\r\n", *s->p)))
             s->p++;
-        return true;
+        return s->p > start;
     }
     size_t depth = 0;
     while (s->p < s->end) {

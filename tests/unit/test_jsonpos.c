@@ -95,6 +95,11 @@ static void test_empty_and_malformed(void **state)
     static const char unterminated[] = "{\"a\": \"xx";
     assert_int_equal(jsonpos_line(unterminated, strlen(unterminated), "/b"), 1);
     assert_int_equal(jsonpos_line("[1]", 3, "/0"), 1);
+    /* Found by fuzzing: these used to loop for ever. */
+    static const char nuls[] = "[\n\0\0\0 999";
+    assert_int_equal(jsonpos_line(nuls, sizeof nuls - 1, "/5"), 1);
+    assert_int_equal(jsonpos_line("[,,]", 4, "/3"), 1);
+    assert_int_equal(jsonpos_line("{\"a\": ,\n\"b\": 1}", 15, "/b"), 1);
     assert_int_equal(jsonpos_line("\n\n[1,\n2]", 8, "/1"), 4);
 }
 
