@@ -350,6 +350,13 @@ static int cmd_serve(int argc, char **argv)
     workflows = load_workflows(o.cfg.config_dir, codes, "casework");
     if (!workflows)
         goto done;
+    for (size_t i = 0; i < workflow_set_count(workflows); i++) {
+        const struct workflow_def *d = workflow_set_at(workflows, i);
+        char version[16];
+        snprintf(version, sizeof version, "%d", workflow_def_version(d));
+        log_event(LOG_INFO, "workflow-loaded", "pathway", workflow_def_pathway(d), "version",
+                  version, "sha256", workflow_def_hash(d), NULL);
+    }
     s = open_store(&o, (int)o.cfg.threads + 2, true);
     if (!s || !first_start(s, &o.cfg))
         goto done;
@@ -570,12 +577,12 @@ static int main_usage(FILE *out)
 {
     fprintf(out, "usage: casework COMMAND [options]\n\n"
                  "Commands:\n"
-                 "  serve          start the web server (creates and migrates the database)\n"
-                 "  migrate        apply database migrations\n"
-                 "  user           add, disable, enable or reset a user\n"
-                 "  audit verify   check the audit log's hash chain\n"
+                 "  serve            start the web server (creates and migrates the database)\n"
+                 "  migrate          apply database migrations\n"
+                 "  user             add, disable, enable or reset a user\n"
+                 "  audit verify     check the audit log's hash chain\n"
                  "  workflows check  load and check the workflow definitions\n"
-                 "  version        print the version\n\n"
+                 "  version          print the version\n\n"
                  "Run casework COMMAND --help for a command's options.\n");
     return out == stdout ? 0 : 2;
 }

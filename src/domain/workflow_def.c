@@ -196,6 +196,9 @@ struct workflow_def *workflow_def_parse_text(const char *text, size_t len, const
                                              const struct codelist_set *codes, struct buf *problems,
                                              struct err *e)
 {
+    struct err unused = ERR_INIT;
+    if (!e)
+        e = &unused; /* the problems are still counted and listed */
     err_clear(e);
     return parse_one(text ? text : "", text ? len : 0, source ? source : "(text)", codes, problems,
                      e);
@@ -320,6 +323,9 @@ static void def_problem(struct workflow_def *d, struct buf *problems, struct err
 struct workflow_set *workflow_set_load_dir(const char *dir, const struct codelist_set *codes,
                                            struct buf *problems, struct err *e)
 {
+    struct err unused = ERR_INIT;
+    if (!e)
+        e = &unused; /* the problems are still counted and listed */
     err_clear(e);
     size_t nfiles = 0;
     char **names = list_json(dir, &nfiles, e);
