@@ -20,6 +20,7 @@
 #include "domain/accounts.h"
 #include "domain/auditlog.h"
 #include "domain/auth.h"
+#include "domain/workflow_def.h"
 #include "http/http.h"
 #include "routes.h"
 #include "store/store.h"
@@ -198,6 +199,126 @@ static bool first_start(struct store *s, const struct config *cfg)
     return ok;
 }
 
+/* Load and check config_dir/workflows; on failure print every problem (one per
+ * line, "FILE line N: rule") and return NULL. */
+static struct workflow_set *load_workflows(const char *config_dir, const struct codelist_set *codes,
+                                           const char *who)
+{
+    struct buf dir = BUF_INIT, problems = BUF_INIT;
+    struct err e = ERR_INIT;
+    buf_printf(&dir, "%s/workflows", config_dir);
+    struct workflow_set *set = workflow_set_load_dir(dir.data, codes, &problems, &e);
+    if (!set) {
+        fprintf(stderr, "%s: the workflow definitions in %s are not valid:\n", who, dir.data);
+        if (problems.len)
+            fputs(problems.data, stderr);
+        else
+            fprintf(stderr, "%s\n", e.message);
+    }
+    buf_release(&dir);
+    buf_release(&problems);
+    return set;
+}
+
+static void print_rule(struct buf *out, const struct workflow_rule *r)
+{
+    static const char *const units[] = {"working days", "calendar days", "months", "hours"};
+    buf_printf(out, "within %d %s", r->within.amount, units[r->within.unit]);
+    if (r->setting)
+        buf_printf(out, " ($%s, local)", r->setting);
+    buf_printf(out, " of %s", r->from_text);
+}
+
+/* One definition as a council officer checking it would want to read it. */
+static void print_def(const struct workflow_def *d)
+{
+    struct buf line = BUF_INIT;
+    printf("%s v%d: %s (domain %s, %zu steps, sha256 %.16s)\n", workflow_def_pathway(d),
+           workflow_def_version(d), workflow_def_title(d),
+           workflow_domain_name(workflow_def_domain(d)), workflow_def_step_count(d),
+           workflow_def_hash(d));
+    buf_puts(&line, "  start:");
+    for (size_t i = 0; i < workflow_def_start_count(d); i++)
+        buf_printf(&line, " %s", workflow_def_start_at(d, i)->id);
+    printf("%s\n", line.data);
+    for (size_t i = 0; i < workflow_def_step_count(d); i++) {
+        const struct workflow_step *st = workflow_def_step_at(d, i);
+        buf_reset(&line);
+        buf_printf(&line, "  %-22s %s", st->id, st->title);
+        if (st->authorise)
+            buf_puts(&line, " [manager authorises]");
+        printf("%s\n", line.data);
+        buf_reset(&line);
+        const struct workflow_timescale *t = &st->timescale;
+        if (t->set && t->recurring) {
+            buf_puts(&line, "first ");
+            print_rule(&line, &t->first);
+            buf_puts(&line, ", then ");
+        }
+        if (t->set)
+            print_rule(&line, &t->rule);
+        else
+            buf_puts(&line, "no time limit");
+        printf("      due: %s\n", line.data);
+        buf_reset(&line);
+        for (size_t j = 0; j < st->noutcomes; j++) {
+            const struct workflow_outcome *out = &st->outcomes[j];
+            buf_printf(&line, "%s%s", j ? ", " : "", out->id);
+            if (out->closes)
+                buf_printf(&line, " (closes%s%s)", out->close_reasons ? ": " : "",
+                           out->close_reasons ? out->close_reasons : "");
+            for (size_t k = 0; k < out->nnext; k++)
+                buf_printf(&line, "%s%s", k ? " + " : " -> ", out->next[k]->id);
+        }
+        printf("      outcomes: %s\n", line.data);
+    }
+    for (size_t i = 0; i < workflow_def_setting_count(d); i++) {
+        const struct workflow_setting *set = workflow_def_setting_at(d, i);
+        printf("  setting $%s = %s (%s)\n", set->name, set->text, set->label);
+    }
+    buf_release(&line);
+}
+
+static int cmd_workflows(int argc, char **argv)
+{
+    struct opts o;
+    int rc = 0;
+    if (!parse(argc, argv, 2, &o, "workflows", &rc))
+        return rc;
+    if (o.help || o.npositional != 1 || strcmp(o.positional[0], "check") != 0) {
+        printf("usage: casework workflows check [--config-dir DIR]\n\n"
+               "Load and check every workflow definition in DIR/workflows (DIR defaults to\n"
+               "the config_dir setting), with the code lists in DIR/codes. Prints each\n"
+               "pathway version with its steps, timescales and outcomes and exits 0; if any\n"
+               "definition is invalid, prints every problem found (FILE line N: rule) and\n"
+               "exits 1.\n");
+        config_free(&o.cfg);
+        return o.help ? 0 : 2;
+    }
+    rc = 1;
+    struct err e = ERR_INIT;
+    struct buf codes_dir = BUF_INIT;
+    buf_printf(&codes_dir, "%s/codes", o.cfg.config_dir);
+    struct codelist_set *codes = codelist_load_dir(codes_dir.data, &e);
+    buf_release(&codes_dir);
+    struct workflow_set *set = NULL;
+    if (!codes)
+        fprintf(stderr, "casework workflows: %s\n", e.message);
+    else
+        set = load_workflows(o.cfg.config_dir, codes, "casework workflows");
+    if (set) {
+        for (size_t i = 0; i < workflow_set_count(set); i++)
+            print_def(workflow_set_at(set, i));
+        printf("%zu workflow definition%s valid\n", workflow_set_count(set),
+               workflow_set_count(set) == 1 ? "" : "s");
+        rc = 0;
+    }
+    workflow_set_free(set);
+    codelist_free_set(codes);
+    config_free(&o.cfg);
+    return rc;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     struct opts o;
@@ -220,16 +341,28 @@ static int cmd_serve(int argc, char **argv)
     struct buf codes_dir = BUF_INIT;
     buf_printf(&codes_dir, "%s/codes", o.cfg.config_dir);
     struct codelist_set *codes = codelist_load_dir(codes_dir.data, &e);
+    struct workflow_set *workflows = NULL;
     buf_release(&codes_dir);
     if (!codes) {
         fprintf(stderr, "casework: %s\n", e.message);
         goto done;
+    }
+    workflows = load_workflows(o.cfg.config_dir, codes, "casework");
+    if (!workflows)
+        goto done;
+    for (size_t i = 0; i < workflow_set_count(workflows); i++) {
+        const struct workflow_def *d = workflow_set_at(workflows, i);
+        char version[16];
+        snprintf(version, sizeof version, "%d", workflow_def_version(d));
+        log_event(LOG_INFO, "workflow-loaded", "pathway", workflow_def_pathway(d), "version",
+                  version, "sha256", workflow_def_hash(d), NULL);
     }
     s = open_store(&o, (int)o.cfg.threads + 2, true);
     if (!s || !first_start(s, &o.cfg))
         goto done;
     struct http_app app = {.cfg = &o.cfg,
                            .codes = codes,
+                           .workflows = workflows,
                            .store = s,
                            .routes = casework_routes,
                            .nroutes = casework_routes_count,
@@ -263,6 +396,7 @@ static int cmd_serve(int argc, char **argv)
 done:
     http_stop(server);
     store_close(s);
+    workflow_set_free(workflows);
     codelist_free_set(codes);
     config_free(&o.cfg);
     return rc;
@@ -443,11 +577,12 @@ static int main_usage(FILE *out)
 {
     fprintf(out, "usage: casework COMMAND [options]\n\n"
                  "Commands:\n"
-                 "  serve          start the web server (creates and migrates the database)\n"
-                 "  migrate        apply database migrations\n"
-                 "  user           add, disable, enable or reset a user\n"
-                 "  audit verify   check the audit log's hash chain\n"
-                 "  version        print the version\n\n"
+                 "  serve            start the web server (creates and migrates the database)\n"
+                 "  migrate          apply database migrations\n"
+                 "  user             add, disable, enable or reset a user\n"
+                 "  audit verify     check the audit log's hash chain\n"
+                 "  workflows check  load and check the workflow definitions\n"
+                 "  version          print the version\n\n"
                  "Run casework COMMAND --help for a command's options.\n");
     return out == stdout ? 0 : 2;
 }
@@ -495,6 +630,8 @@ int main(int argc, char **argv)
         return cmd_user(argc, argv);
     if (strcmp(cmd, "audit") == 0)
         return cmd_audit(argc, argv);
+    if (strcmp(cmd, "workflows") == 0)
+        return cmd_workflows(argc, argv);
     fprintf(stderr, "casework: unknown command '%s'\n", cmd);
     return main_usage(stderr);
 }

@@ -17,11 +17,13 @@
 #include "store/store.h"
 
 struct codelist_set;
+struct workflow_set;
 
 struct ctx {
     struct store_conn *conn;
-    const struct codelist_set *codes; /* config/codes, for validating coded fields */
-    const struct principal *who;      /* NULL when anonymous or the CLI acting as the system */
+    const struct codelist_set *codes;     /* config/codes, for validating coded fields */
+    const struct workflow_set *workflows; /* config/workflows: pathway definitions */
+    const struct principal *who;          /* NULL when anonymous or the CLI acting as the system */
     const struct config *cfg;
     struct arena *arena; /* request-lifetime allocations for results */
     int64_t now;

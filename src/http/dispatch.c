@@ -60,6 +60,7 @@ struct ctx *http_ctx(struct request *r)
         r->ctx.conn = store_acquire(r->app->store);
         r->ctx.cfg = r->app->cfg;
         r->ctx.codes = r->app->codes;
+        r->ctx.workflows = r->app->workflows;
         r->ctx.arena = &r->arena;
         r->ctx.now = clock_now();
         r->ctx.request_id = r->id;

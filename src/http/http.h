@@ -50,10 +50,12 @@ struct route {
 };
 
 struct codelist_set;
+struct workflow_set;
 
 struct http_app {
     const struct config *cfg;
-    const struct codelist_set *codes; /* config/codes, loaded at start */
+    const struct codelist_set *codes;     /* config/codes, loaded at start */
+    const struct workflow_set *workflows; /* config/workflows, loaded and checked at start */
     struct store *store;
     const struct route *routes;
     size_t nroutes;

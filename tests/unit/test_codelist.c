@@ -114,6 +114,50 @@ static void test_shipped_cin_lists(void **state)
         assert_true(strlen(label) > 10);
     }
     assert_false(codelist_has(un, "UN11"));
+
+    /* The CIN details lists the workflows' forms use. */
+    static const char *source[] = {"1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B",
+                                   "3C", "3D", "3E", "3F", "4",  "5A", "5B", "5C",
+                                   "5D", "6",  "7",  "8",  "9",  "10"};
+    const struct codelist *rs = must_get(state, "referral_source");
+    assert_int_equal(codelist_count(rs), 22);
+    assert_codes(rs, source, 22);
+    assert_string_equal(codelist_label(rs, "6"), "Police");
+
+    const struct codelist *need = must_get(state, "primary_need");
+    assert_int_equal(codelist_count(need), 10);
+    for (int i = 0; i <= 9; i++) {
+        char code[4];
+        snprintf(code, sizeof code, "N%d", i);
+        assert_true(codelist_has(need, code));
+    }
+    assert_string_equal(codelist_label(need, "N1"), "Abuse or neglect");
+
+    const struct codelist *rc = must_get(state, "closure_reason");
+    assert_int_equal(codelist_count(rc), 9);
+    for (int i = 1; i <= 9; i++) {
+        char code[4];
+        snprintf(code, sizeof code, "RC%d", i);
+        assert_true(codelist_has(rc, code));
+    }
+    assert_string_equal(codelist_label(rc, "RC8"),
+                        "Case closed after assessment, no further action");
+
+    static const char *abuse[] = {"NEG", "PHY", "SAB", "EMO", "MUL"};
+    const struct codelist *coa = must_get(state, "category_of_abuse");
+    assert_int_equal(codelist_count(coa), 5);
+    assert_codes(coa, abuse, 5);
+
+    static const char *factors[] = {"1A",  "1B",  "1C",  "2A",  "2B",  "2C",  "3A",  "3B",  "3C",
+                                    "4A",  "4B",  "4C",  "5A",  "5B",  "5C",  "6A",  "6B",  "6C",
+                                    "7A",  "8B",  "8C",  "8D",  "8E",  "8F",  "9A",  "10A", "11A",
+                                    "12A", "13A", "14A", "15A", "16A", "17A", "18B", "18C", "19B",
+                                    "19C", "20",  "21",  "22A", "23A", "24A"};
+    const struct codelist *af = must_get(state, "assessment_factors");
+    assert_int_equal(codelist_count(af), 42);
+    assert_codes(af, factors, 42);
+    assert_false(codelist_has(af, "18A")); /* retired */
+    assert_false(codelist_has(af, "19A"));
 }
 
 static void test_shipped_other_lists(void **state)
