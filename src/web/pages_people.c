@@ -12,61 +12,13 @@
 
 /* --- form pieces ----------------------------------------------------------- */
 
-/* A GOV.UK date input (day, month, year) for a "YYYY-MM-DD" value. */
-static void date_input(struct buf *b, const char *name, const char *label, const char *hint,
-                       const char *value, const struct err *e)
-{
-    char y[8] = "", m[4] = "", d[4] = "";
-    if (value && strlen(value) == 10) {
-        snprintf(y, sizeof y, "%.4s", value);
-        snprintf(m, sizeof m, "%.2s", value + 5);
-        snprintf(d, sizeof d, "%.2s", value + 8);
-    }
-    bool bad = e && e->code && !strcmp(e->field, name);
-    html(b,
-         "<div class=\"govuk-form-group%s\"><fieldset class=\"govuk-fieldset\" role=\"group\" "
-         "aria-describedby=\"%s-hint\"><legend class=\"govuk-fieldset__legend "
-         "govuk-fieldset__legend--s\">%s</legend><div id=\"%s-hint\" class=\"govuk-hint\">%s</div>",
-         bad ? " govuk-form-group--error" : "", name, label, name, hint);
-    if (bad)
-        html(b,
-             "<p id=\"%s-error\" class=\"govuk-error-message\"><span "
-             "class=\"govuk-visually-hidden\">Error:</span> %s</p>",
-             name, e->message);
-    html(b, "<div class=\"govuk-date-input\" id=\"%s\">", name);
-    const char *parts[3][3] = {{"day", "Day", d}, {"month", "Month", m}, {"year", "Year", y}};
-    for (int i = 0; i < 3; i++)
-        html(b,
-             "<div class=\"govuk-date-input__item\"><div class=\"govuk-form-group\"><label "
-             "class=\"govuk-label govuk-date-input__label\" for=\"%s-%s\">%s</label><input "
-             "class=\"govuk-input govuk-date-input__input govuk-input--width-%s%s\" id=\"%s-%s\" "
-             "name=\"%s-%s\" type=\"text\" inputmode=\"numeric\" value=\"%s\"></div></div>",
-             name, parts[i][0], parts[i][1], i == 2 ? "4" : "2", bad ? " govuk-input--error" : "",
-             name, parts[i][0], name, parts[i][0], parts[i][2]);
-    html(b, "</div></fieldset></div>");
-}
-
-/* Read a date input back as "YYYY-MM-DD", "" when all three are empty, and
- * something the validator will refuse when only partly filled. */
+/* A date from the form's day/month/year fields (web/page); when those are all
+ * empty, the plain field of the same name that the check-for-matches page
+ * carries through as a hidden input. */
 static const char *form_date(struct request *r, const char *name)
 {
-    char key[48];
-    const char *v[3];
-    const char *part[3] = {"year", "month", "day"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(key, sizeof key, "%s-%s", name, part[i]);
-        v[i] = http_form(r, key);
-        if (!v[i])
-            v[i] = "";
-    }
-    if (!*v[0] && !*v[1] && !*v[2])
-        return http_form(r, name); /* hidden-field round trip uses the plain name */
-    struct buf b = BUF_INIT;
-    buf_printf(&b, "%s-%s%s-%s%s", v[0], strlen(v[1]) == 1 ? "0" : "", v[1],
-               strlen(v[2]) == 1 ? "0" : "", v[2]);
-    char *out = arena_strdup(http_arena(r), buf_failed(&b) ? "?" : b.data);
-    buf_release(&b);
-    return out;
+    const char *v = page_form_date(r, name);
+    return *v ? v : http_form(r, name);
 }
 
 static void code_select(struct buf *b, struct request *r, const char *name, const char *list,
@@ -129,7 +81,7 @@ static void person_fields(struct buf *b, struct request *r, const struct person_
     page_input(b, "surname", "Last name", NULL, in->surname, "text", "off", e);
     page_input(b, "preferred_name", "Preferred name (optional)", NULL, in->preferred_name, "text",
                "off", e);
-    date_input(b, "dob", "Date of birth", "For example, 27 3 2016", in->dob, e);
+    page_date_input(b, "dob", "Date of birth", "For example, 27 3 2016", in->dob, e);
     html(b,
          "<div class=\"govuk-form-group\"><div class=\"govuk-checkboxes govuk-checkboxes--small\">"
          "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-checkboxes__input\" "
@@ -137,8 +89,8 @@ static void person_fields(struct buf *b, struct request *r, const struct person_
          "class=\"govuk-label govuk-checkboxes__label\" for=\"dob_estimated\">The date of "
          "birth is estimated</label></div></div></div>",
          in->dob_estimated && !strcmp(in->dob_estimated, "1") ? " checked" : "");
-    date_input(b, "expected_dob", "Expected date of birth (unborn child)",
-               "Only for a child not yet born", in->expected_dob, e);
+    page_date_input(b, "expected_dob", "Expected date of birth (unborn child)",
+                    "Only for a child not yet born", in->expected_dob, e);
     page_input(b, "nhs_number", "NHS number (optional)", "10 digits, like 999 123 4560",
                in->nhs_number, "text", "off", e);
     page_input(b, "upn", "Unique pupil number (optional)", "13 characters, like A123456789012",
