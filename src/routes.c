@@ -136,6 +136,23 @@ const struct route casework_routes[] = {
      "change a case note (author only; a new version after note_edit_minutes)"},
     {"GET", "/api/v1/people/:id/chronology", PERM_PEOPLE_VIEW, API, api_person_chronology,
      "a person's chronology (?types=&from=&to=)"},
+    {"POST", "/api/v1/contacts", PERM_CASES_EDIT, API_WRITE, api_contacts_create,
+     "record a contact (a case per child, its decision due in 1 working day)"},
+    {"GET", "/api/v1/contacts/:id", PERM_CASES_VIEW, API, api_contact_get,
+     "a contact with the decision per child"},
+    {"POST", "/api/v1/contacts/:id/decisions", PERM_CASES_EDIT, API_WRITE, api_contact_decide,
+     "decide a contact for one child"},
+    {"GET", "/api/v1/cases/:id", PERM_CASES_VIEW, API, api_case_get,
+     "a case with its steps, due and overdue"},
+    {"GET", "/api/v1/people/:id/cases", PERM_CASES_VIEW, API, api_person_cases, "a person's cases"},
+    {"GET", "/api/v1/steps/:id", PERM_CASES_VIEW, API, api_step_get,
+     "a step with its answers and versions"},
+    {"PUT", "/api/v1/steps/:id/answers", PERM_CASES_EDIT, API_WRITE, api_step_save,
+     "save a step's answers (a draft; after completion, a new version)"},
+    {"POST", "/api/v1/steps/:id/complete", PERM_CASES_EDIT, API_WRITE, api_step_complete,
+     "complete a step with an outcome"},
+    {"POST", "/api/v1/steps/:id/authorise", PERM_CASES_AUTHORISE, API_WRITE, api_step_authorise,
+     "approve or return a step awaiting authorisation"},
 };
 
 const size_t casework_routes_count = sizeof casework_routes / sizeof casework_routes[0];
