@@ -339,6 +339,17 @@ test('the whole children pathway, contact to closure', async () => {
   const amyCases = await ok(await pat('GET', `/api/v1/people/${amy.id}/cases`));
   assert.deepEqual(amyCases.cases.map((x) => x.id), [amyCase]);
 
+  // --- the chronology shows the contact, each step and its outcome
+  const chron = await ok(await pat('GET', `/api/v1/people/${amy.id}/chronology?types=case`));
+  const titles = chron.events.map((ev) => ev.title);
+  assert.ok(titles.some((t) => t.startsWith('Contact received from Jo Hart (')), titles.join('\n'));
+  for (const t of ['Contact and front-door decision: Referral to children\'s social care',
+    'Initial child protection conference: Child protection plan',
+    'Review child protection conference started', 'Case closure: Close the case',
+    'Child and family assessment: Concluded while a section 47 enquiry continues: it decides what happens next'])
+    assert.ok(titles.includes(t), `${t} in\n${titles.join('\n')}`);
+  assert.equal(chron.events.find((ev) => ev.title === 'Case closure: Close the case').text, 'Closure reason: RC8');
+
   // --- audit: each write in its transaction, named
   for (const [action, n] of [['contact.create', 2], ['case.create', 2], ['contact.decide', 2], ['step.save', 1],
     ['step.amend', 1], ['step.authorise', 4], ['case.close', 2]])
