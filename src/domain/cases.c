@@ -297,7 +297,10 @@ static void fill_step(struct ctx *x, struct store_stmt *st, const struct workflo
     s->authorised_at = store_col_int64(st, 14);
     s->authorised_by = store_col_int64(st, 15);
     const struct workflow_step *ws = d ? workflow_def_step(d, s->step) : NULL;
-    s->title = ws ? ws->title : s->step;
+    /* Copied: a definition parsed from stored text is freed before the caller reads this. */
+    s->title = arena_strdup(x->arena, ws ? ws->title : s->step);
+    if (!s->title)
+        s->title = s->step;
     s->authorise = ws && ws->authorise;
     bool finished = !strcmp(s->status, "completed") || !strcmp(s->status, "cancelled");
     s->overdue = !finished && s->due_at && calendar_is_overdue(s->due_at, x->now);
