@@ -146,8 +146,13 @@ bool contacts_create(struct ctx *x, const struct contact_input *in, int64_t *id_
             break;
         }
         json_t *given = json_object();
-        const char *keys[] = {"referral_source", "referrer", "referrer_contact", "concern"};
-        const char *vals[] = {in->source, referrer.data, in->referrer_contact, in->concern};
+        /* The shipped pathways name these fields differently (children: referrer
+         * and concern; adults: contact_from and reason; early help:
+         * requested_by and needs). */
+        const char *keys[] = {"referral_source",  "referrer", "contact_from", "requested_by",
+                              "referrer_contact", "concern",  "reason",       "needs"};
+        const char *vals[] = {in->source,           referrer.data, referrer.data, referrer.data,
+                              in->referrer_contact, in->concern,   in->concern,   in->concern};
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
             if (vals[k] && *vals[k] && workflow_step_field(first, keys[k]))
                 json_object_set_new(given, keys[k], json_string(vals[k]));

@@ -382,3 +382,18 @@ test('contacts refuse bad input, naming the field, and the auditor cannot write'
   assert.equal((await pat('GET', '/api/v1/cases/999999')).status, 404);
   assert.equal((await pat('GET', '/api/v1/steps/999999')).status, 404);
 });
+
+test('the adults and early help front doors fill their own fields from the contact', async () => {
+  const p = await ok(await pat('POST', '/api/v1/people', { forenames: 'Eve', surname: 'Ash', dob: '1940-01-01', confirm_new: true }), 201);
+  for (const [pathway, first, referrerField, concernField] of [
+    ['adults', 'contact', 'contact_from', 'reason'], ['early_help', 'request', 'requested_by', 'needs']]) {
+    const contact = await ok(await pat('POST', '/api/v1/contacts', {
+      pathway, children: [{ person_id: p.id }], referrer: { name: 'Neighbour' }, source: '1B', concern: 'Struggling at home.',
+    }), 201);
+    const c = await ok(await pat('GET', `/api/v1/cases/${contact.children[0].case_id}`));
+    assert.equal(c.pathway, pathway);
+    assert.equal(c.steps[0].step, first);
+    assert.equal(c.steps[0].answers[referrerField], 'Neighbour');
+    assert.equal(c.steps[0].answers[concernField], 'Struggling at home.');
+  }
+});
