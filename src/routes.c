@@ -144,6 +144,8 @@ const struct route casework_routes[] = {
      "decide a contact for one child"},
     {"GET", "/api/v1/cases/:id", PERM_CASES_VIEW, API, api_case_get,
      "a case with its steps, due and overdue"},
+    {"POST", "/api/v1/cases/:id/allocation", PERM_CASES_ALLOCATE, API_WRITE, api_case_allocate,
+     "allocate or reallocate a case, with a reason"},
     {"GET", "/api/v1/people/:id/cases", PERM_CASES_VIEW, API, api_person_cases, "a person's cases"},
     {"GET", "/api/v1/steps/:id", PERM_CASES_VIEW, API, api_step_get,
      "a step with its answers and versions"},

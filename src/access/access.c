@@ -22,6 +22,7 @@ static const bool grants[PERM_COUNT][ROLE_COUNT] = {
     [PERM_CASES_VIEW] = {true, true, true, true},
     [PERM_CASES_EDIT] = {true, true, true, false},
     [PERM_CASES_AUTHORISE] = {true, true, false, false},
+    [PERM_CASES_ALLOCATE] = {true, true, false, false},
 };
 
 const char *access_role_name(enum role r)
@@ -66,6 +67,8 @@ const char *access_perm_name(enum perm p)
         return "cases.edit";
     case PERM_CASES_AUTHORISE:
         return "cases.authorise";
+    case PERM_CASES_ALLOCATE:
+        return "cases.allocate";
     case PERM_COUNT:
         break;
     }

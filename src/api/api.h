@@ -69,5 +69,6 @@ void api_step_get(struct request *r);
 void api_step_save(struct request *r);
 void api_step_complete(struct request *r);
 void api_step_authorise(struct request *r);
+void api_case_allocate(struct request *r);
 
 #endif

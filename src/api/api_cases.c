@@ -88,6 +88,7 @@ static json_t *case_json(const struct case_record *c)
     json_object_set_new(j, "closed_at", instant(c->closed_at));
     json_object_set_new(j, "closure_reason", str_or_null(c->closure_reason));
     json_object_set_new(j, "allocated_user_id", id_or_null(c->allocated_user_id));
+    json_object_set_new(j, "allocated_team_id", id_or_null(c->allocated_team_id));
     return j;
 }
 
@@ -350,4 +351,26 @@ void api_step_authorise(struct request *r)
         http_reply_err(r, &e);
     else
         reply_step(r, 200, id);
+}
+
+void api_case_allocate(struct request *r)
+{
+    static const struct jsonv_field fields[] = {
+        {"user_id", JSONV_INTEGER, false, 0},
+        {"team_id", JSONV_INTEGER, false, 0},
+        {"reason", JSONV_STRING, true, 4 * CASES_MAX_NOTE},
+    };
+    int64_t id;
+    if (!http_param_id(r, "id", &id) || !api_body_ok(r, fields, sizeof fields / sizeof fields[0]))
+        return;
+    json_t *b = http_json(r);
+    struct err e = ERR_INIT;
+    struct case_record c;
+    if (!cases_allocate(http_ctx(r), id, json_integer_value(json_object_get(b, "user_id")),
+                        json_integer_value(json_object_get(b, "team_id")),
+                        jsonv_string(b, "reason"), &e) ||
+        !cases_get(http_ctx(r), id, &c, &e))
+        http_reply_err(r, &e);
+    else
+        http_reply_json(r, 200, case_json(&c));
 }

@@ -29,7 +29,8 @@ static const char SQL_STEP_INSERT[] =
 #define CASE_COLUMNS                                                                               \
     "SELECT c.id, c.person_id, COALESCE(c.contact_id, 0), c.pathway, c.version, c.received_at,"    \
     " c.status, COALESCE(c.closed_at, 0), COALESCE(c.closure_reason, ''),"                         \
-    " COALESCE(c.allocated_user_id, 0), p.forenames || ' ' || p.surname"                           \
+    " COALESCE(c.allocated_user_id, 0), p.forenames || ' ' || p.surname,"                          \
+    " COALESCE(c.allocated_team_id, 0)"                                                            \
     " FROM cases c JOIN people p ON p.id = c.person_id"
 static const char SQL_CASE[] = CASE_COLUMNS " WHERE c.id = :id";
 static const char SQL_PERSON_CASES[] =
@@ -329,6 +330,7 @@ static bool load_case(struct ctx *x, int64_t case_id, struct case_record *out, s
     out->closure_reason = dup(x, st, 8);
     out->allocated_user_id = store_col_int64(st, 9);
     out->person_name = dup(x, st, 10);
+    out->allocated_team_id = store_col_int64(st, 11);
     if (!people_may_see(x, out->person_id, e))
         return false;
     struct case_def cd;

@@ -17,8 +17,8 @@
  *
  * Access: PERM_CASES_VIEW to read, PERM_CASES_EDIT to save and complete (and
  * the step's roles), PERM_CASES_AUTHORISE to authorise; the case's person must
- * be visible to the user. Every read and write is audited in the same
- * transaction (case.view, step.save, step.amend, step.complete,
+ * be visible to the user; PERM_CASES_ALLOCATE to allocate (allocations.c). Every read and write is
+ * audited in the same transaction (case.view, step.save, step.amend, step.complete,
  * step.authorise).
  *
  * Results are allocated from ctx->arena (request lifetime). Thread-safety: as
@@ -68,9 +68,9 @@ struct case_record {
     int64_t received_at;
     const char *status; /* open, closed */
     int64_t closed_at;
-    const char *closure_reason; /* "" when open */
-    int64_t allocated_user_id;
-    struct case_step *steps; /* in the order they started */
+    const char *closure_reason;                   /* "" when open */
+    int64_t allocated_user_id, allocated_team_id; /* 0: none */
+    struct case_step *steps;                      /* in the order they started */
     size_t nsteps;
 };
 
@@ -104,5 +104,11 @@ bool cases_step_complete(struct ctx *x, int64_t step_id, const char *outcome, co
  * to the worker as a draft, with a note. */
 bool cases_step_authorise(struct ctx *x, int64_t step_id, bool approve, const char *note,
                           struct err *e);
+
+/* Allocate an open case to a worker and/or a team (the worker must be in the
+ * team), with a reason: the history keeps every allocation. Needs
+ * PERM_CASES_ALLOCATE. Audited as case.allocate. */
+bool cases_allocate(struct ctx *x, int64_t case_id, int64_t user_id, int64_t team_id,
+                    const char *reason, struct err *e);
 
 #endif

@@ -530,9 +530,42 @@ static bool source_steps(struct collector *c, struct err *e)
     return ok && r != STORE_ERROR;
 }
 
+static const char SQL_ALLOCATIONS[] =
+    "SELECT a.id, a.from_at, COALESCE(u.display_name, ''), COALESCE(t.name, ''), a.reason,"
+    " COALESCE(b.display_name, '') FROM allocations a JOIN cases k ON k.id = a.case_id"
+    " LEFT JOIN users u ON u.id = a.user_id LEFT JOIN teams t ON t.id = a.team_id"
+    " LEFT JOIN users b ON b.id = a.by_user WHERE k.person_id = :id ORDER BY a.id";
+
+static bool source_allocations(struct collector *c, struct err *e)
+{
+    struct store_stmt *st = store_prepare(c->x->conn, SQL_ALLOCATIONS, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":id", c->person_id);
+    struct buf b = BUF_INIT;
+    enum store_step_result r;
+    bool ok = true;
+    while (ok && (r = store_step(st, e)) == STORE_ROW) {
+        const char *user = store_col_text(st, 2), *team = store_col_text(st, 3);
+        buf_printf(&b, "Allocated to %s%s%s", user, *user && *team ? ", " : "", team);
+        int64_t at = store_col_int64(st, 1);
+        struct chron_event ev = {CHRON_CASE,
+                                 day_of(c, at),
+                                 at,
+                                 store_col_int64(st, 0),
+                                 printed(c, &b),
+                                 dup(c, store_col_text(st, 4)),
+                                 dup(c, store_col_text(st, 5)),
+                                 0};
+        ok = emit(c, ev, e);
+    }
+    buf_release(&b);
+    return ok && r != STORE_ERROR;
+}
+
 static bool source_cases(struct collector *c, struct err *e)
 {
-    return source_contacts(c, e) && source_steps(c, e);
+    return source_contacts(c, e) && source_steps(c, e) && source_allocations(c, e);
 }
 
 static bool (*const sources[CHRON_TYPE_COUNT])(struct collector *, struct err *) = {

@@ -78,11 +78,30 @@ static const struct workflow_step *def_step(const struct case_def *cd, const str
     return ws;
 }
 
+static const char SQL_IN_TEAM[] = "SELECT 1 FROM user_teams m JOIN teams t ON t.id = m.team_id"
+                                  " WHERE m.user_id = :user_id AND t.name = :team";
+
+/* The step's roles, and if it names teams, membership of one of them. */
 static bool may_do(struct ctx *x, const struct workflow_step *ws, struct err *e)
 {
     if (!workflow_step_allows_role(ws, x->who->role))
         return err_set(e, ERR_DENIED, "", "Your role (%s) may not do the step '%s'",
                        access_role_name(x->who->role), ws->title);
+    for (size_t i = 0; i < ws->nteams; i++) {
+        struct store_stmt *st = store_prepare(x->conn, SQL_IN_TEAM, e);
+        if (!st)
+            return false;
+        store_bind_int64(st, ":user_id", x->who->user_id);
+        store_bind_text(st, ":team", ws->teams[i]);
+        enum store_step_result r = store_step(st, e);
+        if (r == STORE_ERROR)
+            return false;
+        if (r == STORE_ROW)
+            return true;
+    }
+    if (ws->nteams)
+        return err_set(e, ERR_DENIED, "", "Only members of the step's teams may do '%s'",
+                       ws->title);
     return true;
 }
 

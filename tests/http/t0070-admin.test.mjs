@@ -135,6 +135,7 @@ const ALLOWED = {
   PERM_CASES_VIEW: ROLES,
   PERM_CASES_EDIT: ['administrator', 'manager', 'practitioner'],
   PERM_CASES_AUTHORISE: ['administrator', 'manager'],
+  PERM_CASES_ALLOCATE: ['administrator', 'manager'],
 };
 
 function routeTable() {

@@ -84,6 +84,7 @@ before(async () => {
     mo: await tokenFor(server, 'morag', 'manager'),
     max: await tokenFor(server, 'max', 'manager'),
     ivy: await tokenFor(server, 'ivy', 'auditor'),
+    root: await tokenFor(server, 'root', 'administrator'),
   };
   pat = api(tokens.pat); mo = api(tokens.mo); max = api(tokens.max); ivy = api(tokens.ivy);
   ids.pat = Number(sql(server.db, "select id from users where username = 'pat'"));
@@ -396,4 +397,35 @@ test('the adults and early help front doors fill their own fields from the conta
     assert.equal(c.steps[0].answers[referrerField], 'Neighbour');
     assert.equal(c.steps[0].answers[concernField], 'Struggling at home.');
   }
+});
+
+test('a manager allocates and reallocates a case, with a reason; the history and chronology keep each', async () => {
+  const root = api(tokens.root);
+  const p = await ok(await pat('POST', '/api/v1/people', { forenames: 'Fay', surname: 'Oak', confirm_new: true }), 201);
+  const contact = await ok(await pat('POST', '/api/v1/contacts', {
+    children: [{ person_id: p.id }], referrer: { name: 'Health visitor' }, source: '5B', concern: 'Missed appointments.',
+  }), 201);
+  const caseId = contact.children[0].case_id;
+  const team = await ok(await root('POST', '/api/v1/teams', { name: 'Assessment Team 1' }), 201);
+  await ok(await root('PATCH', `/api/v1/users/${ids.pat}`, { teams: [team.id] }));
+  let res = await pat('POST', `/api/v1/cases/${caseId}/allocation`, { user_id: ids.pat, reason: 'Mine' });
+  assert.equal(res.status, 403);
+  for (const [body, field] of [[{ user_id: ids.pat }, 'reason'], [{ reason: 'x' }, 'user_id'],
+    [{ user_id: 999999, reason: 'x' }, 'user_id'], [{ user_id: ids.mo, team_id: team.id, reason: 'x' }, 'team_id']]) {
+    res = await mo('POST', `/api/v1/cases/${caseId}/allocation`, body);
+    assert.equal(res.status, 422, JSON.stringify(res.body_));
+    assert.equal(res.body_.field, field);
+  }
+  let c = await ok(await mo('POST', `/api/v1/cases/${caseId}/allocation`, { user_id: ids.pat, team_id: team.id, reason: 'Duty allocation' }));
+  assert.equal(c.allocated_user_id, ids.pat);
+  assert.equal(c.allocated_team_id, team.id);
+  c = await ok(await mo('POST', `/api/v1/cases/${caseId}/allocation`, { user_id: ids.mo, reason: 'Pat on leave' }));
+  assert.equal(c.allocated_user_id, ids.mo);
+  assert.equal(c.allocated_team_id, null);
+  assert.equal(sql(server.db, `select group_concat(coalesce(user_id, '') || '|' || (to_at is null) || '|' || reason, ';') from allocations where case_id = ${caseId}`),
+    `${ids.pat}|0|Duty allocation;${ids.mo}|1|Pat on leave`);
+  assert.equal(sql(server.db, `select count(*) from audit where action = 'case.allocate' and reason = 'Pat on leave'`), '1');
+  const chron = await ok(await pat('GET', `/api/v1/people/${p.id}/chronology?types=case`));
+  assert.ok(chron.events.some((ev) => ev.title === 'Allocated to Test pat, Assessment Team 1' && ev.text === 'Duty allocation'),
+    chron.events.map((ev) => ev.title).join('\n'));
 });

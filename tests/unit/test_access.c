@@ -34,6 +34,7 @@ static const struct expected_row expected[] = {
     {"cases.view", {true, true, true, true}},
     {"cases.edit", {true, true, true, false}},
     {"cases.authorise", {true, true, false, false}},
+    {"cases.allocate", {true, true, false, false}},
 };
 
 static const struct expected_row *expected_for(enum perm p)
