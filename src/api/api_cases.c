@@ -2,7 +2,7 @@
  * /api/v1 front door and cases: record a contact, decide it per person, read
  * a case (steps with due and overdue) and a person's cases, save a step's
  * answers, complete it (422 listing every missing mandatory field) and
- * authorise it.
+ * authorise it; allocation; trays and a team's workload.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "core/jsonv.h"
 #include "domain/cases.h"
 #include "domain/contacts.h"
+#include "domain/trays.h"
 
 static json_t *instant(int64_t t)
 {
@@ -373,4 +374,76 @@ void api_case_allocate(struct request *r)
         http_reply_err(r, &e);
     else
         http_reply_json(r, 200, case_json(&c));
+}
+
+static json_t *tray_json(const struct tray *t)
+{
+    json_t *tasks = json_array();
+    for (size_t i = 0; i < t->n; i++) {
+        const struct tray_task *k = &t->tasks[i];
+        json_t *j = json_pack(
+            "{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "step_id", (json_int_t)k->step_id,
+            "case_id", (json_int_t)k->case_id, "person_id", (json_int_t)k->person_id, "person_name",
+            k->person_name, "step", k->step, "title", k->title, "status", k->status, "to_authorise",
+            k->to_authorise, "due_today", k->due_today, "overdue", k->overdue);
+        json_object_set_new(j, "due_at", instant(k->due_at));
+        json_object_set_new(j, "allocated_user_id", id_or_null(k->allocated_user_id));
+        json_array_append_new(tasks, j);
+    }
+    return json_pack("{s:o, s:b}", "tasks", tasks, "truncated", t->truncated);
+}
+
+void api_tray_mine(struct request *r)
+{
+    struct tray t;
+    struct err e = ERR_INIT;
+    if (!trays_mine(http_ctx(r), &t, &e))
+        http_reply_err(r, &e);
+    else
+        http_reply_json(r, 200, tray_json(&t));
+}
+
+void api_team_tray(struct request *r)
+{
+    int64_t id;
+    struct tray t;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id))
+        return;
+    if (!trays_team(http_ctx(r), id, &t, &e))
+        http_reply_err(r, &e);
+    else
+        http_reply_json(r, 200, tray_json(&t));
+}
+
+static json_t *workload_row_json(const struct workload_row *w)
+{
+    json_t *j =
+        json_pack("{s:I, s:I, s:I, s:I}", "open_cases", (json_int_t)w->open_cases, "open_tasks",
+                  (json_int_t)w->open_tasks, "overdue_tasks", (json_int_t)w->overdue_tasks,
+                  "weighted_caseload", (json_int_t)w->weighted);
+    if (w->user_id) {
+        json_object_set_new(j, "user_id", json_integer(w->user_id));
+        json_object_set_new(j, "name", json_string(w->name));
+    }
+    return j;
+}
+
+void api_team_workload(struct request *r)
+{
+    int64_t id;
+    struct workload w;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id))
+        return;
+    if (!trays_workload(http_ctx(r), id, &w, &e)) {
+        http_reply_err(r, &e);
+        return;
+    }
+    json_t *rows = json_array();
+    for (size_t i = 0; i < w.n; i++)
+        json_array_append_new(rows, workload_row_json(&w.rows[i]));
+    http_reply_json(r, 200,
+                    json_pack("{s:I, s:s, s:o, s:o}", "team_id", (json_int_t)w.team_id, "team_name",
+                              w.team_name, "workers", rows, "total", workload_row_json(&w.total)));
 }

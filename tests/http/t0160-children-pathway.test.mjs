@@ -429,3 +429,52 @@ test('a manager allocates and reallocates a case, with a reason; the history and
   assert.ok(chron.events.some((ev) => ev.title === 'Allocated to Test pat, Assessment Team 1' && ev.text === 'Duty allocation'),
     chron.events.map((ev) => ev.title).join('\n'));
 });
+
+test('trays by due date with overdue marked, a manager\'s authorisations, and a team\'s workload', async () => {
+  const root = api(tokens.root);
+  const team = await ok(await root('POST', '/api/v1/teams', { name: 'Assessment Team 2' }), 201);
+  await ok(await root('PATCH', `/api/v1/users/${ids.pat}`, { teams: [team.id] }));
+  await ok(await root('PATCH', `/api/v1/users/${ids.mo}`, { teams: [team.id] }));
+  const p = await ok(await pat('POST', '/api/v1/people', { forenames: 'Gil', surname: 'Birch', confirm_new: true }), 201);
+  const received = new Date(Date.now() - 10 * 86400 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const contact = await ok(await pat('POST', '/api/v1/contacts', {
+    received_at: received, children: [{ person_id: p.id }], referrer: { name: 'Police' }, source: '4', concern: 'Domestic incident.',
+  }), 201);
+  const caseId = contact.children[0].case_id;
+  await ok(await mo('POST', `/api/v1/cases/${caseId}/allocation`, { user_id: ids.pat, team_id: team.id, reason: 'Front door' }));
+
+  const mine = async (who) => (await ok(await who('GET', '/api/v1/tray'))).tasks.filter((t) => t.case_id === caseId);
+  let tasks = await mine(pat);
+  assert.deepEqual(tasks.map((t) => [t.step, t.status, t.overdue, t.to_authorise]), [['contact', 'open', true, false]]);
+  assert.equal(tasks[0].due_at, dueWorking(received, 1));
+  assert.equal(tasks[0].person_name, 'Gil Birch');
+
+  await ok(await pat('POST', `/api/v1/contacts/${contact.id}/decisions`, {
+    person_id: p.id, outcome: 'referral', answers: { parents_aware: true, decision_reason: 'Referral.' },
+  }));
+  const referral = (await mine(pat))[0];
+  assert.equal(referral.step, 'referral');
+  await ok(await pat('POST', `/api/v1/steps/${referral.step_id}/complete`, { outcome: 'assessment', answers: { summary: 'Assess.' } }));
+  const assessment = (await mine(pat))[0];
+  assert.equal(assessment.step, 'assessment');
+  assert.equal(assessment.overdue, false);
+  assert.equal(assessment.due_today, london(assessment.due_at).day === london(new Date().toISOString()).day);
+  await ok(await pat('POST', `/api/v1/steps/${assessment.step_id}/complete`, {
+    outcome: 'nfa', answers: { child_seen: true, child_views: 'Fine.', analysis: 'No needs.', factors: ['21'], primary_need: 'N9' },
+  }));
+  assert.deepEqual(await mine(pat), []); // waiting for the manager now
+  tasks = await mine(mo);
+  assert.deepEqual(tasks.map((t) => [t.step, t.status, t.to_authorise]), [['assessment', 'awaiting_authorisation', true]]);
+  assert.deepEqual(await mine(max), []); // not in the team
+
+  const teamTray = await ok(await mo('GET', `/api/v1/teams/${team.id}/tray`));
+  assert.deepEqual(teamTray.tasks.filter((t) => t.case_id === caseId).map((t) => t.step), ['assessment']);
+  assert.equal((await pat('GET', `/api/v1/teams/${team.id}/tray`)).status, 403);
+
+  const load = await ok(await mo('GET', `/api/v1/teams/${team.id}/workload`));
+  const patRow = load.workers.find((w) => w.user_id === ids.pat);
+  assert.deepEqual([patRow.open_cases, patRow.open_tasks, patRow.overdue_tasks, patRow.weighted_caseload], [1, 1, 0, 1]);
+  assert.equal(load.total.open_cases, load.workers.reduce((n, w) => n + w.open_cases, 0));
+  assert.equal((await mo('GET', '/api/v1/teams/999999/workload')).status, 404);
+  assert.equal(sql(server.db, "select count(*) > 0 from audit where action = 'workload.view'"), '1');
+});
