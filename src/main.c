@@ -13,6 +13,7 @@
 
 #include "access/audit.h"
 #include "core/buf.h"
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/codelist.h"
 #include "core/config.h"
@@ -342,6 +343,7 @@ static int cmd_serve(int argc, char **argv)
     buf_printf(&codes_dir, "%s/codes", o.cfg.config_dir);
     struct codelist_set *codes = codelist_load_dir(codes_dir.data, &e);
     struct workflow_set *workflows = NULL;
+    struct calendar *cal = NULL;
     buf_release(&codes_dir);
     if (!codes) {
         fprintf(stderr, "casework: %s\n", e.message);
@@ -350,6 +352,16 @@ static int cmd_serve(int argc, char **argv)
     workflows = load_workflows(o.cfg.config_dir, codes, "casework");
     if (!workflows)
         goto done;
+    struct buf holidays = BUF_INIT, closures = BUF_INIT;
+    buf_printf(&holidays, "%s/calendar/bank-holidays-england-and-wales.txt", o.cfg.config_dir);
+    buf_printf(&closures, "%s/calendar/local-closures.txt", o.cfg.config_dir);
+    cal = calendar_load(holidays.data, closures.data, &e);
+    buf_release(&holidays);
+    buf_release(&closures);
+    if (!cal) {
+        fprintf(stderr, "casework: %s\n", e.message);
+        goto done;
+    }
     for (size_t i = 0; i < workflow_set_count(workflows); i++) {
         const struct workflow_def *d = workflow_set_at(workflows, i);
         char version[16];
@@ -363,6 +375,7 @@ static int cmd_serve(int argc, char **argv)
     struct http_app app = {.cfg = &o.cfg,
                            .codes = codes,
                            .workflows = workflows,
+                           .calendar = cal,
                            .store = s,
                            .routes = casework_routes,
                            .nroutes = casework_routes_count,
@@ -397,6 +410,7 @@ done:
     http_stop(server);
     store_close(s);
     workflow_set_free(workflows);
+    calendar_free(cal);
     codelist_free_set(codes);
     config_free(&o.cfg);
     return rc;

@@ -17,6 +17,12 @@ static const bool grants[PERM_COUNT][ROLE_COUNT] = {
     /* The read-only auditor may look but not change. */
     [PERM_PEOPLE_VIEW] = {true, true, true, true},
     [PERM_PEOPLE_EDIT] = {true, true, true, false},
+    /* Casework: the auditor reads; only managers (and administrators, who
+     * stand in for them) authorise a step. */
+    [PERM_CASES_VIEW] = {true, true, true, true},
+    [PERM_CASES_EDIT] = {true, true, true, false},
+    [PERM_CASES_AUTHORISE] = {true, true, false, false},
+    [PERM_CASES_ALLOCATE] = {true, true, false, false},
 };
 
 const char *access_role_name(enum role r)
@@ -55,6 +61,14 @@ const char *access_perm_name(enum perm p)
         return "people.view";
     case PERM_PEOPLE_EDIT:
         return "people.edit";
+    case PERM_CASES_VIEW:
+        return "cases.view";
+    case PERM_CASES_EDIT:
+        return "cases.edit";
+    case PERM_CASES_AUTHORISE:
+        return "cases.authorise";
+    case PERM_CASES_ALLOCATE:
+        return "cases.allocate";
     case PERM_COUNT:
         break;
     }

@@ -18,12 +18,16 @@
 enum role { ROLE_ADMINISTRATOR, ROLE_MANAGER, ROLE_PRACTITIONER, ROLE_AUDITOR, ROLE_COUNT };
 
 enum perm {
-    PERM_NONE,        /* public: no sign-in needed */
-    PERM_SIGNED_IN,   /* any signed-in user */
-    PERM_USERS_ADMIN, /* manage users, teams, roles */
-    PERM_AUDIT_READ,  /* read and verify the audit log */
-    PERM_PEOPLE_VIEW, /* see person records (restricted ones need a grant too) */
-    PERM_PEOPLE_EDIT, /* create and change person records */
+    PERM_NONE,            /* public: no sign-in needed */
+    PERM_SIGNED_IN,       /* any signed-in user */
+    PERM_USERS_ADMIN,     /* manage users, teams, roles */
+    PERM_AUDIT_READ,      /* read and verify the audit log */
+    PERM_PEOPLE_VIEW,     /* see person records (restricted ones need a grant too) */
+    PERM_PEOPLE_EDIT,     /* create and change person records */
+    PERM_CASES_VIEW,      /* see contacts, cases and their steps */
+    PERM_CASES_EDIT,      /* record contacts, decide them, save and complete steps */
+    PERM_CASES_AUTHORISE, /* authorise or return a step someone else completed */
+    PERM_CASES_ALLOCATE,  /* allocate and reallocate cases */
     PERM_COUNT
 };
 

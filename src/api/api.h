@@ -59,4 +59,19 @@ void api_note_update(struct request *r);
 void api_notes_search(struct request *r);
 void api_person_chronology(struct request *r);
 
+/* api_cases.c */
+void api_contacts_create(struct request *r);
+void api_contact_get(struct request *r);
+void api_contact_decide(struct request *r);
+void api_case_get(struct request *r);
+void api_person_cases(struct request *r);
+void api_step_get(struct request *r);
+void api_step_save(struct request *r);
+void api_step_complete(struct request *r);
+void api_step_authorise(struct request *r);
+void api_case_allocate(struct request *r);
+void api_tray_mine(struct request *r);
+void api_team_tray(struct request *r);
+void api_team_workload(struct request *r);
+
 #endif

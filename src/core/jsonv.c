@@ -17,6 +17,8 @@ static const char *type_name(enum jsonv_type t)
         return "an array of strings";
     case JSONV_OBJECT:
         return "an object";
+    case JSONV_OBJECT_ARRAY:
+        return "an array of objects";
     }
     return "?";
 }
@@ -49,6 +51,14 @@ static bool type_ok(const json_t *v, enum jsonv_type t)
     }
     case JSONV_OBJECT:
         return json_is_object(v);
+    case JSONV_OBJECT_ARRAY: {
+        if (!json_is_array(v))
+            return false;
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item) if (!json_is_object(item)) return false;
+        return true;
+    }
     }
     return false;
 }
@@ -75,7 +85,9 @@ bool jsonv_check(const json_t *obj, const struct jsonv_field *fields, size_t n, 
         if (f->max_len && f->type == JSONV_STRING && json_string_length(value) > f->max_len)
             return err_set(e, ERR_INVALID, f->name, "Field '%s' must be %zu bytes or fewer",
                            f->name, f->max_len);
-        if (f->max_len && (f->type == JSONV_INTEGER_ARRAY || f->type == JSONV_STRING_ARRAY) &&
+        if (f->max_len &&
+            (f->type == JSONV_INTEGER_ARRAY || f->type == JSONV_STRING_ARRAY ||
+             f->type == JSONV_OBJECT_ARRAY) &&
             json_array_size(value) > f->max_len)
             return err_set(e, ERR_INVALID, f->name, "Field '%s' can have at most %zu items",
                            f->name, f->max_len);

@@ -20,6 +20,7 @@ enum jsonv_type {
     JSONV_INTEGER_ARRAY,
     JSONV_STRING_ARRAY, /* max_len limits the element count and each string to 200 bytes */
     JSONV_OBJECT,       /* checked by the caller with its own field list */
+    JSONV_OBJECT_ARRAY, /* objects, each checked by the caller; max_len limits the count */
 };
 
 struct jsonv_field {

@@ -12,6 +12,7 @@
 #include "core/codelist.h"
 #include "domain/chronology.h"
 #include "domain/people_internal.h"
+#include "domain/workflow_def.h"
 
 static const char SQL_PERSON[] =
     "SELECT p.forenames, p.surname, COALESCE(p.dob, ''), p.dob_estimated, COALESCE(p.dod, ''),"
@@ -48,6 +49,19 @@ static const char SQL_NOTES[] =
     " WHERE n.person_id = :id AND n.occurred_on >= :from AND n.occurred_on <= :to"
     " ORDER BY n.occurred_on DESC, n.created_at DESC, n.id DESC LIMIT :limit";
 
+/* Contacts about the person, and every step of their cases. */
+static const char SQL_CONTACTS[] =
+    "SELECT c.id, c.received_at, c.referrer_name, c.source, c.concern, COALESCE(u.display_name, '')"
+    " FROM contact_people cp JOIN contacts c ON c.id = cp.contact_id"
+    " LEFT JOIN users u ON u.id = c.created_by WHERE cp.person_id = :id ORDER BY c.id";
+static const char SQL_STEPS[] =
+    "SELECT s.id, s.step, s.started_at, COALESCE(s.completed_at, 0), COALESCE(s.outcome, ''),"
+    " COALESCE(s.closure_reason, ''), k.pathway, k.version, COALESCE(u.display_name, ''),"
+    " COALESCE(v.display_name, ''), s.status"
+    " FROM case_steps s JOIN cases k ON k.id = s.case_id"
+    " LEFT JOIN users u ON u.id = s.completed_by LEFT JOIN users v ON v.id = s.updated_by"
+    " WHERE k.person_id = :id ORDER BY s.id";
+
 /* What the sources share while a chronology is built. */
 struct collector {
     struct ctx *x;
@@ -64,10 +78,11 @@ struct collector {
 
 /* --- pure helpers ---------------------------------------------------------- */
 
-static const char *const type_names[CHRON_TYPE_COUNT] = {"person", "name", "address",
-                                                         "relationship", "note"};
+static const char *const type_names[CHRON_TYPE_COUNT] = {"person",       "name", "address",
+                                                         "relationship", "note", "case"};
 static const char *const type_labels[CHRON_TYPE_COUNT] = {
-    "Birth, death and record", "Names", "Addresses", "Relationships", "Case notes"};
+    "Birth, death and record", "Names",      "Addresses",
+    "Relationships",           "Case notes", "Contacts and case steps"};
 
 const char *chronology_type_name(enum chron_type t)
 {
@@ -96,7 +111,7 @@ bool chronology_parse_types(const char *const *lists, size_t n, unsigned *mask, 
             if (!known)
                 return err_set(e, ERR_INVALID, "types",
                                "'%.*s' is not a chronology type: use person, name, address, "
-                               "relationship or note, separated by commas",
+                               "relationship, note or case, separated by commas",
                                len <= 30 ? (int)len : 10, len <= 30 ? p : "(too long)");
             p += len + (end ? 1 : 0);
         }
@@ -431,10 +446,132 @@ static bool source_notes(struct collector *c, struct err *e)
     return ok && r != STORE_ERROR;
 }
 
+static bool source_contacts(struct collector *c, struct err *e)
+{
+    struct store_stmt *st = store_prepare(c->x->conn, SQL_CONTACTS, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":id", c->person_id);
+    const struct codelist *sources =
+        c->x->codes ? codelist_get(c->x->codes, "referral_source") : NULL;
+    struct buf b = BUF_INIT;
+    enum store_step_result r;
+    bool ok = true;
+    while (ok && (r = store_step(st, e)) == STORE_ROW) {
+        const char *source = store_col_text(st, 3);
+        const char *label = sources ? codelist_label(sources, source) : NULL;
+        buf_printf(&b, "Contact received from %s (%s)", store_col_text(st, 2),
+                   label ? label : source);
+        int64_t at = store_col_int64(st, 1);
+        struct chron_event ev = {CHRON_CASE,
+                                 day_of(c, at),
+                                 at,
+                                 store_col_int64(st, 0),
+                                 printed(c, &b),
+                                 dup(c, store_col_text(st, 4)),
+                                 dup(c, store_col_text(st, 5)),
+                                 0};
+        ok = emit(c, ev, e);
+    }
+    buf_release(&b);
+    return ok && r != STORE_ERROR;
+}
+
+/* A step's title and an outcome's label from the definition the case is on
+ * (the loaded file of that version); the ids when it is not loaded. */
+static void step_words(struct collector *c, const char *pathway, int version, const char *step,
+                       const char *outcome, const char **title, const char **outcome_label)
+{
+    const struct workflow_def *d =
+        c->x->workflows ? workflow_set_get(c->x->workflows, pathway, version) : NULL;
+    const struct workflow_step *s = d ? workflow_def_step(d, step) : NULL;
+    const struct workflow_outcome *o = s && *outcome ? workflow_step_outcome(s, outcome) : NULL;
+    *title = s ? s->title : step;
+    *outcome_label = o ? o->label : outcome;
+}
+
+static bool source_steps(struct collector *c, struct err *e)
+{
+    struct store_stmt *st = store_prepare(c->x->conn, SQL_STEPS, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":id", c->person_id);
+    struct buf b = BUF_INIT;
+    enum store_step_result r;
+    bool ok = true;
+    while (ok && (r = store_step(st, e)) == STORE_ROW) {
+        const char *title, *outcome;
+        step_words(c, store_col_text(st, 6), (int)store_col_int64(st, 7), store_col_text(st, 1),
+                   store_col_text(st, 4), &title, &outcome);
+        int64_t id = store_col_int64(st, 0), started = store_col_int64(st, 2),
+                completed = store_col_int64(st, 3);
+        buf_printf(&b, "%s started", title);
+        struct chron_event ev = {
+            CHRON_CASE, day_of(c, started), started, id, printed(c, &b), "", "", 0};
+        ok = emit(c, ev, e);
+        if (ok && completed) {
+            const char *reason = store_col_text(st, 5);
+            buf_printf(&b, "%s: %s", title, outcome);
+            ev.date = day_of(c, completed);
+            ev.recorded_at = completed;
+            ev.title = printed(c, &b);
+            if (*reason)
+                buf_printf(&b, "Closure reason: %s", reason);
+            ev.text = printed(c, &b);
+            ev.by = dup(c, store_col_text(st, 8));
+            ok = emit(c, ev, e);
+        } else if (ok && !strcmp(store_col_text(st, 10), "cancelled")) {
+            buf_printf(&b, "%s ended: the case closed", title);
+            ev.title = printed(c, &b);
+            ok = emit(c, ev, e);
+        }
+    }
+    buf_release(&b);
+    return ok && r != STORE_ERROR;
+}
+
+static const char SQL_ALLOCATIONS[] =
+    "SELECT a.id, a.from_at, COALESCE(u.display_name, ''), COALESCE(t.name, ''), a.reason,"
+    " COALESCE(b.display_name, '') FROM allocations a JOIN cases k ON k.id = a.case_id"
+    " LEFT JOIN users u ON u.id = a.user_id LEFT JOIN teams t ON t.id = a.team_id"
+    " LEFT JOIN users b ON b.id = a.by_user WHERE k.person_id = :id ORDER BY a.id";
+
+static bool source_allocations(struct collector *c, struct err *e)
+{
+    struct store_stmt *st = store_prepare(c->x->conn, SQL_ALLOCATIONS, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":id", c->person_id);
+    struct buf b = BUF_INIT;
+    enum store_step_result r;
+    bool ok = true;
+    while (ok && (r = store_step(st, e)) == STORE_ROW) {
+        const char *user = store_col_text(st, 2), *team = store_col_text(st, 3);
+        buf_printf(&b, "Allocated to %s%s%s", user, *user && *team ? ", " : "", team);
+        int64_t at = store_col_int64(st, 1);
+        struct chron_event ev = {CHRON_CASE,
+                                 day_of(c, at),
+                                 at,
+                                 store_col_int64(st, 0),
+                                 printed(c, &b),
+                                 dup(c, store_col_text(st, 4)),
+                                 dup(c, store_col_text(st, 5)),
+                                 0};
+        ok = emit(c, ev, e);
+    }
+    buf_release(&b);
+    return ok && r != STORE_ERROR;
+}
+
+static bool source_cases(struct collector *c, struct err *e)
+{
+    return source_contacts(c, e) && source_steps(c, e) && source_allocations(c, e);
+}
+
 static bool (*const sources[CHRON_TYPE_COUNT])(struct collector *, struct err *) = {
     [CHRON_PERSON] = source_person,     [CHRON_NAME] = source_names,
     [CHRON_ADDRESS] = source_addresses, [CHRON_RELATIONSHIP] = source_relationships,
-    [CHRON_NOTE] = source_notes,
+    [CHRON_NOTE] = source_notes,        [CHRON_CASE] = source_cases,
 };
 
 /* --- the whole ------------------------------------------------------------- */

@@ -1,7 +1,9 @@
 /*
  * chronology: one dated timeline of everything recorded about a person,
  * newest first — case notes, name changes, address changes, relationships
- * begun and ended, and the record itself (birth, death, record created).
+ * begun and ended, the record itself (birth, death, record created), and
+ * casework: contacts received, workflow steps started and completed with
+ * their outcomes (the case's closure among them) and allocations.
  *
  * Each kind of record is a source: one function in chronology.c that reads
  * its table and emits struct chron_event values; the events of all chosen
@@ -35,6 +37,7 @@ enum chron_type {
     CHRON_ADDRESS,      /* "address": moved to (or recorded) an address */
     CHRON_RELATIONSHIP, /* "relationship": became / stopped being related to someone */
     CHRON_NOTE,         /* "note": a case note, dated by the event it records */
+    CHRON_CASE, /* "case": contacts received, workflow steps and their outcomes, allocations */
     CHRON_TYPE_COUNT
 };
 

@@ -98,6 +98,10 @@ static const struct merge_ref refs[] = {
      REL_DROP_SQL("related_id", "person_id"), NULL, NEWER_SQL("relationships", "related_id")},
     {"notes", "person_id", REF_MOVE, MOVE_SQL("notes", "person_id"), NO_DROP, MARK_SQL("notes"),
      NEWER_SQL("notes", "person_id")},
+    {"contact_people", "person_id", REF_MOVE, MOVE_SQL("contact_people", "person_id"), NO_DROP,
+     MARK_SQL("contact_people"), NEWER_SQL("contact_people", "person_id")},
+    {"cases", "person_id", REF_MOVE, MOVE_SQL("cases", "person_id"), NO_DROP, MARK_SQL("cases"),
+     NEWER_SQL("cases", "person_id")},
     {"merges", "survivor_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
     {"merges", "merged_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
 };

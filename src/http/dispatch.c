@@ -61,6 +61,7 @@ struct ctx *http_ctx(struct request *r)
         r->ctx.cfg = r->app->cfg;
         r->ctx.codes = r->app->codes;
         r->ctx.workflows = r->app->workflows;
+        r->ctx.calendar = r->app->calendar;
         r->ctx.arena = &r->arena;
         r->ctx.now = clock_now();
         r->ctx.request_id = r->id;

@@ -51,11 +51,13 @@ struct route {
 
 struct codelist_set;
 struct workflow_set;
+struct calendar;
 
 struct http_app {
     const struct config *cfg;
     const struct codelist_set *codes;     /* config/codes, loaded at start */
     const struct workflow_set *workflows; /* config/workflows, loaded and checked at start */
+    const struct calendar *calendar;      /* config/calendar: bank holidays and closures */
     struct store *store;
     const struct route *routes;
     size_t nroutes;

@@ -131,6 +131,11 @@ const ALLOWED = {
   // The read-only auditor may look at person records but not change them.
   PERM_PEOPLE_VIEW: ROLES,
   PERM_PEOPLE_EDIT: ['administrator', 'manager', 'practitioner'],
+  // Casework: the auditor reads; managers (and administrators) authorise.
+  PERM_CASES_VIEW: ROLES,
+  PERM_CASES_EDIT: ['administrator', 'manager', 'practitioner'],
+  PERM_CASES_AUTHORISE: ['administrator', 'manager'],
+  PERM_CASES_ALLOCATE: ['administrator', 'manager'],
 };
 
 function routeTable() {

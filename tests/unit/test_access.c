@@ -30,6 +30,11 @@ static const struct expected_row expected[] = {
     /* The auditor may look at people but never change them. */
     {"people.view", {true, true, true, true}},
     {"people.edit", {true, true, true, false}},
+    /* Casework: the auditor reads; managers and administrators authorise. */
+    {"cases.view", {true, true, true, true}},
+    {"cases.edit", {true, true, true, false}},
+    {"cases.authorise", {true, true, false, false}},
+    {"cases.allocate", {true, true, false, false}},
 };
 
 static const struct expected_row *expected_for(enum perm p)

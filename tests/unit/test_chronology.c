@@ -91,7 +91,7 @@ static void test_parse_types(void **state)
     assert_int_equal(mask, 1u << CHRON_NOTE);
     assert_true(parse1("note,address,,relationship,", &mask, &e));
     assert_int_equal(mask, (1u << CHRON_NOTE) | (1u << CHRON_ADDRESS) | (1u << CHRON_RELATIONSHIP));
-    assert_true(parse1("person,name,address,relationship,note,note", &mask, &e));
+    assert_true(parse1("person,name,address,relationship,note,case,note", &mask, &e));
     assert_int_equal(mask, (1u << CHRON_TYPE_COUNT) - 1);
     /* Repeated parameters (checkboxes) add up. */
     const char *repeated[] = {"note", "name,address", ""};

@@ -1,0 +1,140 @@
+/*
+ * Allocation: who holds a case. Each change ends the open row of the case's
+ * allocation history and adds one, with the reason, in the same transaction
+ * as the case's allocated_user_id/team_id and the audit row.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/utf8.h"
+#include "domain/cases_internal.h"
+#include "domain/people.h"
+
+static const char SQL_CASE[] =
+    "SELECT person_id, status, COALESCE(allocated_user_id, 0) FROM cases WHERE id = :id";
+static const char SQL_USER[] = "SELECT display_name, disabled FROM users WHERE id = :id";
+static const char SQL_TEAM[] = "SELECT name FROM teams WHERE id = :id";
+static const char SQL_MEMBER[] =
+    "SELECT 1 FROM user_teams WHERE user_id = :user_id AND team_id = :team_id";
+static const char SQL_END[] =
+    "UPDATE allocations SET to_at = :now WHERE case_id = :id AND to_at IS NULL";
+static const char SQL_ADD[] =
+    "INSERT INTO allocations (case_id, user_id, team_id, from_at, reason, by_user)"
+    " VALUES (:id, :user_id, :team_id, :now, :reason, :by)";
+static const char SQL_SET[] =
+    "UPDATE cases SET allocated_user_id = :user_id, allocated_team_id = :team_id WHERE id = :id";
+
+static bool one_row(struct ctx *x, const char *sql, int64_t id, const char *field, const char *what,
+                    struct store_stmt **out, struct err *e)
+{
+    struct store_stmt *st = store_prepare(x->conn, sql, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":id", id);
+    enum store_step_result r = store_step(st, e);
+    if (r == STORE_ERROR)
+        return false;
+    if (r == STORE_DONE)
+        return err_set(e, *field ? ERR_INVALID : ERR_NOT_FOUND, field, "There is no %s %lld", what,
+                       (long long)id);
+    *out = st;
+    return true;
+}
+
+bool cases_allocate(struct ctx *x, int64_t case_id, int64_t user_id, int64_t team_id,
+                    const char *reason, struct err *e)
+{
+    if (!access_require(x->who, PERM_CASES_ALLOCATE, e))
+        return false;
+    if (!reason || !*reason)
+        return err_set(e, ERR_INVALID, "reason", "Say why the case is allocated (reason)");
+    if (!utf8_valid(reason, strlen(reason)) || utf8_length(reason) > CASES_MAX_NOTE)
+        return err_set(e, ERR_INVALID, "reason",
+                       "The reason must be text of %d characters or fewer", CASES_MAX_NOTE);
+    if (!user_id && !team_id)
+        return err_set(e, ERR_INVALID, "user_id", "Choose a worker (user_id) or a team (team_id)");
+    if (!store_begin(x->conn, true, e))
+        return false;
+    bool ok = false;
+    struct store_stmt *st;
+    char detail[200];
+    if (!one_row(x, SQL_CASE, case_id, "", "case", &st, e))
+        goto done;
+    int64_t person_id = store_col_int64(st, 0), before = store_col_int64(st, 2);
+    if (strcmp(store_col_text(st, 1), "open")) {
+        err_set(e, ERR_CONFLICT, "", "Case %lld is closed", (long long)case_id);
+        goto done;
+    }
+    if (!people_may_see(x, person_id, e))
+        goto done;
+    if (user_id) {
+        if (!one_row(x, SQL_USER, user_id, "user_id", "user", &st, e))
+            goto done;
+        if (store_col_int64(st, 1)) {
+            err_set(e, ERR_INVALID, "user_id", "%s's account is disabled", store_col_text(st, 0));
+            goto done;
+        }
+    }
+    if (team_id && !one_row(x, SQL_TEAM, team_id, "team_id", "team", &st, e))
+        goto done;
+    if (user_id && team_id) {
+        st = store_prepare(x->conn, SQL_MEMBER, e);
+        if (!st)
+            goto done;
+        store_bind_int64(st, ":user_id", user_id);
+        store_bind_int64(st, ":team_id", team_id);
+        enum store_step_result r = store_step(st, e);
+        if (r == STORE_ERROR)
+            goto done;
+        if (r == STORE_DONE) {
+            err_set(e, ERR_INVALID, "team_id", "User %lld is not in team %lld", (long long)user_id,
+                    (long long)team_id);
+            goto done;
+        }
+    }
+    st = store_prepare(x->conn, SQL_END, e);
+    if (!st)
+        goto done;
+    store_bind_int64(st, ":now", x->now);
+    store_bind_int64(st, ":id", case_id);
+    if (!store_exec(st, e))
+        goto done;
+    st = store_prepare(x->conn, SQL_ADD, e);
+    if (!st)
+        goto done;
+    store_bind_int64(st, ":id", case_id);
+    if (user_id)
+        store_bind_int64(st, ":user_id", user_id);
+    else
+        store_bind_null(st, ":user_id");
+    if (team_id)
+        store_bind_int64(st, ":team_id", team_id);
+    else
+        store_bind_null(st, ":team_id");
+    store_bind_int64(st, ":now", x->now);
+    store_bind_text(st, ":reason", reason);
+    store_bind_int64(st, ":by", x->who->user_id);
+    if (!store_exec(st, e))
+        goto done;
+    st = store_prepare(x->conn, SQL_SET, e);
+    if (!st)
+        goto done;
+    if (user_id)
+        store_bind_int64(st, ":user_id", user_id);
+    else
+        store_bind_null(st, ":user_id");
+    if (team_id)
+        store_bind_int64(st, ":team_id", team_id);
+    else
+        store_bind_null(st, ":team_id");
+    store_bind_int64(st, ":id", case_id);
+    snprintf(detail, sizeof detail, "case %lld allocated to user %lld team %lld (was user %lld)",
+             (long long)case_id, (long long)user_id, (long long)team_id, (long long)before);
+    ok = store_exec(st, e) &&
+         ctx_audit(x, "case.allocate", "person", person_id, reason, detail, e) &&
+         store_commit(x->conn, e);
+done:
+    if (!ok)
+        store_rollback(x->conn);
+    return ok;
+}

@@ -1,0 +1,233 @@
+/*
+ * Trays and workload: reading the open steps of cases by who holds them.
+ */
+#include "domain/trays.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/clock.h"
+#include "domain/people.h"
+#include "domain/workflow_def.h"
+
+#define TASK_COLUMNS                                                                               \
+    "SELECT s.id, s.case_id, k.person_id, p.forenames || ' ' || p.surname, s.step, s.status,"      \
+    " COALESCE(s.due_at, 0), COALESCE(k.allocated_user_id, 0), k.pathway, k.version"               \
+    " FROM case_steps s JOIN cases k ON k.id = s.case_id JOIN people p ON p.id = k.person_id"
+#define TASK_ORDER                                                                                 \
+    " ORDER BY CASE WHEN s.due_at IS NULL THEN 1 ELSE 0 END, s.due_at, s.id LIMIT :limit"
+
+/* A worker's own steps; a manager's authorisations on cases their teams or
+ * team-mates hold (never a step they completed: four eyes). */
+static const char SQL_MINE[] = TASK_COLUMNS
+    " WHERE k.status = 'open' AND ((s.status IN ('open', 'draft')"
+    " AND k.allocated_user_id = :user) OR (:manager = 1"
+    " AND s.status = 'awaiting_authorisation' AND COALESCE(s.submitted_by, 0) <> :user"
+    " AND (k.allocated_team_id IN (SELECT team_id FROM user_teams WHERE user_id = :user)"
+    " OR k.allocated_user_id IN (SELECT m.user_id FROM user_teams m WHERE m.team_id IN"
+    " (SELECT team_id FROM user_teams WHERE user_id = :user)))))" TASK_ORDER;
+static const char SQL_TEAM_TASKS[] = TASK_COLUMNS
+    " WHERE k.status = 'open' AND s.status IN ('open', 'draft',"
+    " 'awaiting_authorisation') AND (k.allocated_team_id = :team"
+    " OR k.allocated_user_id IN (SELECT user_id FROM user_teams WHERE team_id = :team))" TASK_ORDER;
+static const char SQL_TEAM[] = "SELECT name FROM teams WHERE id = :id";
+static const char SQL_MEMBERS[] =
+    "SELECT u.id, u.display_name FROM user_teams m JOIN users u ON u.id = m.user_id"
+    " WHERE m.team_id = :team ORDER BY u.display_name, u.id LIMIT :limit";
+static const char SQL_LOAD[] =
+    "SELECT k.allocated_user_id, k.id, COALESCE(s.step, ''), COALESCE(s.due_at, 0), k.pathway,"
+    " k.version, s.id FROM cases k LEFT JOIN case_steps s ON s.case_id = k.id"
+    " AND s.status IN ('open', 'draft', 'awaiting_authorisation')"
+    " WHERE k.status = 'open' AND k.allocated_user_id IN"
+    " (SELECT user_id FROM user_teams WHERE team_id = :team) ORDER BY k.allocated_user_id, k.id";
+
+static const char *dup(struct ctx *x, struct store_stmt *st, int col)
+{
+    const char *s = store_col_text(st, col);
+    return arena_strdup(x->arena, s ? s : "");
+}
+
+static const struct workflow_step *step_of(struct ctx *x, const char *pathway, int version,
+                                           const char *step)
+{
+    const struct workflow_def *d =
+        x->workflows ? workflow_set_get(x->workflows, pathway, version) : NULL;
+    return d ? workflow_def_step(d, step) : NULL;
+}
+
+static bool read_tasks(struct ctx *x, struct store_stmt *st, struct tray *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    out->tasks = arena_alloc(x->arena, TRAY_MAX_TASKS * sizeof *out->tasks);
+    if (!out->tasks)
+        return err_set(e, ERR_NOMEM, "", "out of memory");
+    store_bind_int64(st, ":limit", TRAY_MAX_TASKS + 1);
+    int64_t today = clock_london_day(x->now);
+    enum store_step_result r;
+    while ((r = store_step(st, e)) == STORE_ROW) {
+        if (out->n == TRAY_MAX_TASKS) {
+            out->truncated = true;
+            break;
+        }
+        struct tray_task *t = &out->tasks[out->n];
+        memset(t, 0, sizeof *t);
+        t->step_id = store_col_int64(st, 0);
+        t->case_id = store_col_int64(st, 1);
+        t->person_id = store_col_int64(st, 2);
+        t->person_name = dup(x, st, 3);
+        t->step = dup(x, st, 4);
+        t->status = dup(x, st, 5);
+        t->due_at = store_col_int64(st, 6);
+        t->allocated_user_id = store_col_int64(st, 7);
+        const struct workflow_step *ws =
+            step_of(x, store_col_text(st, 8), (int)store_col_int64(st, 9), t->step);
+        t->title = ws ? ws->title : t->step;
+        t->to_authorise = !strcmp(t->status, "awaiting_authorisation");
+        t->overdue = t->due_at && calendar_is_overdue(t->due_at, x->now);
+        t->due_today = t->due_at && !t->overdue && clock_london_day(t->due_at) == today;
+        out->n++;
+    }
+    if (r == STORE_ERROR)
+        return false;
+    /* A restricted record the user has no grant for is left out, name and all. */
+    size_t kept = 0;
+    for (size_t i = 0; i < out->n; i++) {
+        struct err hidden = ERR_INIT;
+        if (people_may_see(x, out->tasks[i].person_id, &hidden))
+            out->tasks[kept++] = out->tasks[i];
+        else if (hidden.code != ERR_NOT_FOUND && hidden.code != ERR_DENIED)
+            return err_set(e, hidden.code, "", "%s", hidden.message);
+    }
+    out->n = kept;
+    return true;
+}
+
+static bool finish(struct ctx *x, bool ok, const char *action, const char *record_type, int64_t id,
+                   size_t n, struct err *e)
+{
+    char detail[64];
+    snprintf(detail, sizeof detail, "%zu rows", n);
+    ok = ok && ctx_audit(x, action, record_type, id, NULL, detail, e) && store_commit(x->conn, e);
+    if (!ok)
+        store_rollback(x->conn);
+    return ok;
+}
+
+bool trays_mine(struct ctx *x, struct tray *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (!access_require(x->who, PERM_CASES_VIEW, e) || !store_begin(x->conn, true, e))
+        return false;
+    struct store_stmt *st = store_prepare(x->conn, SQL_MINE, e);
+    bool ok = st != NULL;
+    if (ok) {
+        store_bind_int64(st, ":user", x->who->user_id);
+        store_bind_int64(st, ":manager", access_allows(x->who, PERM_CASES_AUTHORISE) ? 1 : 0);
+        ok = read_tasks(x, st, out, e);
+    }
+    return finish(x, ok, "tray.view", "user", x->who->user_id, out->n, e);
+}
+
+static bool team_name(struct ctx *x, int64_t team_id, const char **name, struct err *e)
+{
+    struct store_stmt *st = store_prepare(x->conn, SQL_TEAM, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":id", team_id);
+    enum store_step_result r = store_step(st, e);
+    if (r != STORE_ROW)
+        return r == STORE_DONE
+                   ? err_set(e, ERR_NOT_FOUND, "", "There is no team %lld", (long long)team_id)
+                   : false;
+    *name = dup(x, st, 0);
+    return true;
+}
+
+bool trays_team(struct ctx *x, int64_t team_id, struct tray *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !store_begin(x->conn, true, e))
+        return false;
+    const char *name;
+    bool ok = team_name(x, team_id, &name, e);
+    struct store_stmt *st = ok ? store_prepare(x->conn, SQL_TEAM_TASKS, e) : NULL;
+    ok = st != NULL;
+    if (ok) {
+        store_bind_int64(st, ":team", team_id);
+        ok = read_tasks(x, st, out, e);
+    }
+    return finish(x, ok, "tray.view", "team", team_id, out->n, e);
+}
+
+static void add(struct workload_row *to, const struct workload_row *r)
+{
+    to->open_cases += r->open_cases;
+    to->open_tasks += r->open_tasks;
+    to->overdue_tasks += r->overdue_tasks;
+    to->weighted += r->weighted;
+}
+
+bool trays_workload(struct ctx *x, int64_t team_id, struct workload *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    out->team_id = team_id;
+    out->total.name = "";
+    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !store_begin(x->conn, true, e))
+        return false;
+    bool ok = false;
+    if (!team_name(x, team_id, &out->team_name, e))
+        goto done;
+    out->rows = arena_alloc(x->arena, WORKLOAD_MAX_MEMBERS * sizeof *out->rows);
+    if (!out->rows) {
+        err_set(e, ERR_NOMEM, "", "out of memory");
+        goto done;
+    }
+    struct store_stmt *st = store_prepare(x->conn, SQL_MEMBERS, e);
+    if (!st)
+        goto done;
+    store_bind_int64(st, ":team", team_id);
+    store_bind_int64(st, ":limit", WORKLOAD_MAX_MEMBERS);
+    enum store_step_result r;
+    while ((r = store_step(st, e)) == STORE_ROW) {
+        struct workload_row *w = &out->rows[out->n++];
+        memset(w, 0, sizeof *w);
+        w->user_id = store_col_int64(st, 0);
+        w->name = dup(x, st, 1);
+    }
+    if (r == STORE_ERROR || !(st = store_prepare(x->conn, SQL_LOAD, e)))
+        goto done;
+    store_bind_int64(st, ":team", team_id);
+    int64_t last_case = 0;
+    struct workload_row *w = NULL;
+    while ((r = store_step(st, e)) == STORE_ROW) {
+        int64_t user = store_col_int64(st, 0), case_id = store_col_int64(st, 1);
+        if (!w || w->user_id != user) {
+            w = NULL;
+            for (size_t i = 0; i < out->n && !w; i++)
+                if (out->rows[i].user_id == user)
+                    w = &out->rows[i];
+            if (!w)
+                continue;
+        }
+        if (case_id != last_case) {
+            w->open_cases++;
+            last_case = case_id;
+        }
+        if (store_col_is_null(st, 6))
+            continue; /* an open case with no open step */
+        int64_t due = store_col_int64(st, 3);
+        const struct workflow_step *ws =
+            step_of(x, store_col_text(st, 4), (int)store_col_int64(st, 5), store_col_text(st, 2));
+        w->open_tasks++;
+        w->overdue_tasks += due && calendar_is_overdue(due, x->now) ? 1 : 0;
+        w->weighted += ws ? ws->weight : 1;
+    }
+    if (r == STORE_ERROR)
+        goto done;
+    for (size_t i = 0; i < out->n; i++)
+        add(&out->total, &out->rows[i]);
+    ok = true;
+done:
+    return finish(x, ok, "workload.view", "team", team_id, out->n, e);
+}

@@ -1,0 +1,65 @@
+/*
+ * trays: work to do, from the open steps of cases. A worker's tray holds the
+ * open and draft steps of the cases allocated to them and, for a manager,
+ * the steps awaiting authorisation on cases held by their teams (or by
+ * members of them), except those they completed themselves. A team's tray
+ * holds every unfinished step of the cases the team or its members hold.
+ * Tasks are ordered by due instant (no time limit last), each marked due
+ * today (London) or overdue. A team's workload sums, per member, open cases,
+ * open tasks, overdue tasks and the weighted caseload (each open step's
+ * weight from its definition).
+ *
+ * Access: PERM_CASES_VIEW for one's own tray; PERM_CASES_ALLOCATE (managers)
+ * for a team's tray and workload. Each read writes one audit row (tray.view,
+ * workload.view). Results come from ctx->arena. Thread-safety: as the ctx's
+ * connection.
+ */
+#ifndef CASEWORK_DOMAIN_TRAYS_H
+#define CASEWORK_DOMAIN_TRAYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/ctx.h"
+
+enum { TRAY_MAX_TASKS = 1000, WORKLOAD_MAX_MEMBERS = 500 };
+
+struct tray_task {
+    int64_t step_id, case_id, person_id;
+    const char *person_name, *step, *title;
+    const char *status; /* open, draft, awaiting_authorisation */
+    bool to_authorise;  /* the task is a manager's authorisation */
+    int64_t due_at;     /* 0: no time limit */
+    bool due_today, overdue;
+    int64_t allocated_user_id;
+};
+
+struct tray {
+    struct tray_task *tasks;
+    size_t n;
+    bool truncated;
+};
+
+struct workload_row {
+    int64_t user_id;
+    const char *name;
+    int64_t open_cases, open_tasks, overdue_tasks, weighted;
+};
+
+struct workload {
+    int64_t team_id;
+    const char *team_name;
+    struct workload_row *rows; /* members by name */
+    size_t n;
+    struct workload_row total; /* user_id 0, name "" */
+};
+
+/* The signed-in user's tray. */
+bool trays_mine(struct ctx *x, struct tray *out, struct err *e);
+/* A team's tray. */
+bool trays_team(struct ctx *x, int64_t team_id, struct tray *out, struct err *e);
+/* A team's workload. */
+bool trays_workload(struct ctx *x, int64_t team_id, struct workload *out, struct err *e);
+
+#endif
