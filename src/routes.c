@@ -77,6 +77,9 @@ const struct route casework_routes[] = {
      "a person's chronology (?types=&from=&to=, &print=1)"},
     {"GET", "/notes/search", PERM_PEOPLE_VIEW, PAGE, page_notes_search, "search case notes (?q=)"},
 
+    {"GET", "/tray", PERM_CASES_VIEW, PAGE, page_tray, "my tasks by due date"},
+    {"GET", "/cases/:id", PERM_CASES_VIEW, PAGE, page_case, "a case with its steps"},
+
     /* JSON API */
     {"GET", "/api/v1/health", PERM_NONE, API, api_health, "health check"},
     {"GET", "/api/v1/me", PERM_SIGNED_IN, API, api_me, "who am I"},

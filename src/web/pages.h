@@ -62,4 +62,8 @@ void page_notes_search(struct request *r);
 /* pages_chronology.c: a person's chronology (filterable, printable) */
 void page_person_chronology(struct request *r);
 
+/* pages_cases.c: my tray of tasks, a case with its steps (read-only) */
+void page_tray(struct request *r);
+void page_case(struct request *r);
+
 #endif

@@ -478,3 +478,29 @@ test('trays by due date with overdue marked, a manager\'s authorisations, and a 
   assert.equal((await mo('GET', '/api/v1/teams/999999/workload')).status, 404);
   assert.equal(sql(server.db, "select count(*) > 0 from audit where action = 'workload.view'"), '1');
 });
+
+test('the tray and case pages show tasks by due date, overdue marked, and a case\'s steps', async () => {
+  const password = server.addUser('pia', 'practitioner');
+  const browser = server.client();
+  assert.equal((await browser.signIn('pia', password)).status, 303);
+  const pia = Number(sql(server.db, "select id from users where username = 'pia'"));
+  const p = await ok(await pat('POST', '/api/v1/people', { forenames: 'Hal', surname: '<Elm>', confirm_new: true }), 201);
+  const contact = await ok(await pat('POST', '/api/v1/contacts', {
+    received_at: '2026-04-02T15:30:00Z', children: [{ person_id: p.id }], referrer: { name: 'School' }, source: '3A', concern: 'Absent.',
+  }), 201);
+  const caseId = contact.children[0].case_id;
+  await ok(await mo('POST', `/api/v1/cases/${caseId}/allocation`, { user_id: pia, reason: 'Duty' }));
+  let page = await browser.get('/tray');
+  assert.equal(page.status, 200);
+  const rows = [...page.text_.matchAll(/<tr class="govuk-table__row" data-testid="task">([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
+  assert.equal(rows.length, 1);
+  assert.match(rows[0], new RegExp(`href="/cases/${caseId}">Hal &lt;Elm&gt;</a>`));
+  assert.match(rows[0], /Contact and front-door decision/);
+  assert.match(rows[0], /7 April 2026 at 11:59pm/);
+  assert.match(rows[0], /data-testid="overdue">Overdue/);
+  page = await browser.get(`/cases/${caseId}`);
+  assert.equal(page.status, 200);
+  assert.equal([...page.text_.matchAll(/data-testid="step"/g)].length, 1);
+  assert.match(page.text_, /referral_source<\/dt><dd class="govuk-summary-list__value">3A/);
+  assert.equal((await browser.get('/cases/999999')).status, 404);
+});
