@@ -79,6 +79,11 @@ const struct route casework_routes[] = {
 
     {"GET", "/tray", PERM_CASES_VIEW, PAGE, page_tray, "my tasks by due date"},
     {"GET", "/cases/:id", PERM_CASES_VIEW, PAGE, page_case, "a case with its steps"},
+    {"GET", "/steps/:id", PERM_CASES_VIEW, PAGE, page_step, "a step and its form"},
+    {"POST", "/steps/:id", PERM_CASES_EDIT, FORM, page_step_post,
+     "save a step as a draft or complete it"},
+    {"POST", "/steps/:id/authorise", PERM_CASES_AUTHORISE, FORM, page_step_authorise,
+     "approve or return a step"},
 
     /* JSON API */
     {"GET", "/api/v1/health", PERM_NONE, API, api_health, "health check"},

@@ -156,9 +156,9 @@ void page_case(struct request *r)
         html(&b,
              "<div class=\"govuk-summary-card\" data-testid=\"step\"><div "
              "class=\"govuk-summary-card__title-wrapper\"><h2 class=\"govuk-summary-card__title\">"
-             "%s</h2></div><div class=\"govuk-summary-card__content\"><p class=\"govuk-body-s\">"
-             "%s · started ",
-             s->title, status_label(s->status));
+             "<a class=\"govuk-link\" href=\"/steps/%D\">%s</a></h2></div><div "
+             "class=\"govuk-summary-card__content\"><p class=\"govuk-body-s\">%s · started ",
+             s->id, s->title, status_label(s->status));
         page_when(&b, s->started_at);
         html(&b, " · due ");
         due_cell(&b, s->due_at, s->overdue, false);

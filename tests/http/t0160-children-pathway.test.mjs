@@ -504,3 +504,61 @@ test('the tray and case pages show tasks by due date, overdue marked, and a case
   assert.match(page.text_, /referral_source<\/dt><dd class="govuk-summary-list__value">3A/);
   assert.equal((await browser.get('/cases/999999')).status, 404);
 });
+
+test('the step page: a front-door decision through the form, refused with the field named, then an authorisation', async () => {
+  const password = server.addUser('quinn', 'practitioner');
+  const worker = server.client();
+  assert.equal((await worker.signIn('quinn', password)).status, 303);
+  const mgrPassword = server.addUser('rhona', 'manager');
+  const manager = server.client();
+  assert.equal((await manager.signIn('rhona', mgrPassword)).status, 303);
+  const p = await ok(await pat('POST', '/api/v1/people', { forenames: 'Ivy', surname: 'Pine', confirm_new: true }), 201);
+  const contact = await ok(await pat('POST', '/api/v1/contacts', {
+    children: [{ person_id: p.id }], referrer: { name: 'Nursery' }, source: '3C', concern: 'Not collected.',
+  }), 201);
+  const { case_id: caseId, step_id: stepId } = contact.children[0];
+
+  let page = await worker.get(`/steps/${stepId}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text_, /<textarea class="govuk-textarea" id="concern" name="concern" rows="5">Not collected.<\/textarea>/);
+  assert.match(page.text_, /id="outcome-referral" value="referral"/);
+  const csrf = (await worker.csrf());
+  let res = await worker.postForm(`/steps/${stepId}`, { csrf_token: csrf, action: 'complete', outcome: 'referral', parents_aware: 'yes' });
+  assert.equal(res.status, 422);
+  assert.match(res.text_, /govuk-error-summary/);
+  assert.match(res.text_, /<a href="#decision_reason">Answer every mandatory field before completing &#39;Contact and front-door decision&#39;: decision_reason<\/a>/);
+  assert.match(res.text_, /id="parents_aware-yes" value="yes" checked/); // what was typed is kept
+  assert.equal(sql(server.db, `select status from case_steps where id = ${stepId}`), 'open');
+
+  res = await worker.postForm(`/steps/${stepId}`, { csrf_token: csrf, action: 'save', decision_reason: 'Thinking.' });
+  assert.equal(res.status, 303);
+  assert.equal(sql(server.db, `select status from case_steps where id = ${stepId}`), 'draft');
+  res = await worker.postForm(`/steps/${stepId}`, {
+    csrf_token: csrf, action: 'complete', outcome: 'referral', parents_aware: 'yes', decision_reason: 'Needs a referral.',
+  });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get('location'), `/cases/${caseId}`);
+  const decided = await ok(await pat('GET', `/api/v1/contacts/${contact.id}`));
+  assert.equal(decided.children[0].decision, 'referral');
+
+  // referral -> assessment (needs authorisation), completed through the form, authorised by a manager.
+  let c = await ok(await pat('GET', `/api/v1/cases/${caseId}`));
+  const referral = stepOf(c, 'referral');
+  assert.equal((await worker.postForm(`/steps/${referral.id}`, { csrf_token: csrf, action: 'complete', outcome: 'assessment', summary: 'Assess.' })).status, 303);
+  c = await ok(await pat('GET', `/api/v1/cases/${caseId}`));
+  const assessment = stepOf(c, 'assessment');
+  res = await worker.postForm(`/steps/${assessment.id}`, {
+    csrf_token: csrf, action: 'complete', outcome: 'nfa', child_seen: 'yes', child_views: 'Fine.', analysis: 'None.',
+    factors: ['21'], primary_need: 'N9',
+  });
+  assert.equal(res.status, 303);
+  page = await manager.get(`/steps/${assessment.id}`);
+  assert.match(page.text_, /action="\/steps\/\d+\/authorise"/);
+  assert.doesNotMatch((await worker.get(`/steps/${assessment.id}`)).text_, /\/authorise"/);
+  res = await manager.postForm(`/steps/${assessment.id}/authorise`, { csrf_token: await manager.csrf(), decision: 'approve' });
+  assert.equal(res.status, 303);
+  c = await ok(await pat('GET', `/api/v1/cases/${caseId}`));
+  assert.equal(stepOf(c, 'assessment').status, 'completed');
+  assert.deepEqual(JSON.parse(sql(server.db, `select answers from case_steps where id = ${assessment.id}`)).factors, ['21']);
+  assert.ok(stepOf(c, 'closure'));
+});
