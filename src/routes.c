@@ -79,6 +79,8 @@ const struct route casework_routes[] = {
 
     {"GET", "/tray", PERM_CASES_VIEW, PAGE, page_tray, "my tasks by due date"},
     {"GET", "/cases/:id", PERM_CASES_VIEW, PAGE, page_case, "a case with its steps"},
+    {"POST", "/cases/:id/allocation", PERM_CASES_ALLOCATE, FORM, page_case_allocate,
+     "allocate or reallocate a case"},
     {"GET", "/steps/:id", PERM_CASES_VIEW, PAGE, page_step, "a step and its form"},
     {"POST", "/steps/:id", PERM_CASES_EDIT, FORM, page_step_post,
      "save a step as a draft or complete it"},

@@ -3,6 +3,8 @@
  * a case with its steps, due instants, outcomes and answers.
  */
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/cases.h"
@@ -124,19 +126,47 @@ static void render_answers(struct buf *b, const char *text)
     json_decref(a);
 }
 
-void page_case(struct request *r)
+enum { MAX_COLLEAGUES = 200 };
+
+/* A manager's allocation form: workers who share a team with them. */
+static void render_allocate(struct buf *b, struct request *r, const struct case_record *c,
+                            const struct err *e)
 {
-    int64_t id;
-    struct case_record c;
-    struct err e = ERR_INIT;
-    if (!http_param_id(r, "id", &id))
+    struct colleague people[MAX_COLLEAGUES];
+    size_t n = 0;
+    struct err le = ERR_INIT;
+    if (!trays_colleagues(http_ctx(r), people, MAX_COLLEAGUES, &n, &le))
         return;
-    if (!cases_get(http_ctx(r), id, &c, &e)) {
-        http_reply_err(r, &e);
+    html(b,
+         "<details class=\"govuk-details\"%s><summary class=\"govuk-details__summary\"><span "
+         "class=\"govuk-details__summary-text\">Allocate this case</span></summary><div "
+         "class=\"govuk-details__text\"><form method=\"post\" action=\"/cases/%D/allocation\" "
+         "novalidate>",
+         e ? " open" : "", c->id);
+    page_csrf(b, r);
+    html(b, "<div class=\"govuk-form-group\"><label class=\"govuk-label\" for=\"user_id\">Worker"
+            "</label><select class=\"govuk-select\" id=\"user_id\" name=\"user_id\"><option "
+            "value=\"\"></option>");
+    for (size_t i = 0; i < n; i++)
+        html(b, "<option value=\"%D\"%s>%s</option>", people[i].user_id,
+             people[i].user_id == c->allocated_user_id ? " selected" : "", people[i].name);
+    html(b, "</select></div>");
+    page_input(b, "reason", "Reason", NULL, NULL, "text", NULL, e);
+    html(b, "<button class=\"govuk-button\" data-module=\"govuk-button\">Allocate</button>"
+            "</form></div></details>");
+}
+
+static void render_case(struct request *r, int64_t id, int status, const struct err *e)
+{
+    struct case_record c;
+    struct err le = ERR_INIT;
+    if (!cases_get(http_ctx(r), id, &c, &le)) {
+        http_reply_err(r, &le);
         return;
     }
     struct buf b = BUF_INIT;
     page_begin(&b, r, c.person_name);
+    page_error_summary(&b, e);
     html(&b,
          "<span class=\"govuk-caption-l\">%s v%d · case %D</span><h1 class=\"govuk-heading-l\">"
          "<a class=\"govuk-link\" href=\"/people/%D\">%s</a></h1><p class=\"govuk-body\" "
@@ -151,6 +181,9 @@ void page_case(struct request *r)
         html(&b, " · open");
     }
     html(&b, "</p>");
+    const struct principal *who = http_principal(r);
+    if (!strcmp(c.status, "open") && who && access_allows(who, PERM_CASES_ALLOCATE))
+        render_allocate(&b, r, &c, e);
     for (size_t i = 0; i < c.nsteps; i++) {
         const struct case_step *s = &c.steps[i];
         html(&b,
@@ -170,5 +203,38 @@ void page_case(struct request *r)
         render_answers(&b, s->answers);
         html(&b, "</div></div>");
     }
-    page_send(&b, r, 200);
+    page_send(&b, r, status);
+}
+
+void page_case(struct request *r)
+{
+    int64_t id;
+    if (http_param_id(r, "id", &id))
+        render_case(r, id, 200, NULL);
+}
+
+void page_case_allocate(struct request *r)
+{
+    int64_t id;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id))
+        return;
+    const char *user = http_form(r, "user_id");
+    char *end = NULL;
+    long long user_id = user && *user ? strtoll(user, &end, 10) : 0;
+    if (end && *end) {
+        err_set(&e, ERR_INVALID, "user_id", "Choose a worker");
+        render_case(r, id, 422, &e);
+        return;
+    }
+    if (!cases_allocate(http_ctx(r), id, user_id, 0, http_form(r, "reason"), &e)) {
+        if (e.code == ERR_INVALID)
+            render_case(r, id, 422, &e);
+        else
+            http_reply_err(r, &e);
+        return;
+    }
+    char to[48];
+    snprintf(to, sizeof to, "/cases/%lld?allocated=1", (long long)id);
+    http_redirect(r, to);
 }

@@ -73,3 +73,34 @@ test('decide a contact from the tray', async () => {
   // The refused completion is a 422 page, which Chromium logs; nothing else may fail.
   assert.deepEqual(page.problems.filter((p) => !/status of 422/.test(p)), []);
 });
+
+test('a manager reallocates a case from its page, with a reason', async () => {
+  const admin = await tokenFor(server, 'ada.admin', 'administrator');
+  const mgrPassword = server.addUser('max.manager', 'manager');
+  server.addUser('val.worker', 'practitioner');
+  const id = (u) => Number(spawnSync('sqlite3', [server.db, `select id from users where username = '${u}'`], { encoding: 'utf8' }).stdout.trim());
+  const team = (await server.api(admin, 'POST', '/api/v1/teams', { name: 'Child Protection 1' })).body_;
+  for (const u of ['max.manager', 'val.worker'])
+    assert.equal((await server.api(admin, 'PATCH', `/api/v1/users/${id(u)}`, { teams: [team.id] })).status, 200);
+  const caseId = Number(spawnSync('sqlite3', [server.db, 'select max(id) from cases'], { encoding: 'utf8' }).stdout.trim());
+
+  const page = await newPage(browser);
+  await page.goto(`${server.url}/sign-in`);
+  await page.fill('#username', 'max.manager');
+  await page.fill('#password', mgrPassword);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('h1');
+  await page.goto(`${server.url}/cases/${caseId}`);
+  await page.click('summary:has-text("Allocate this case")');
+  await page.selectOption('#user_id', { label: 'Test val.worker' });
+  await page.click('button:has-text("Allocate")');
+  await page.waitForSelector('.govuk-error-summary'); // no reason given
+  assert.match(await page.textContent('.govuk-error-summary'), /reason/);
+  await page.selectOption('#user_id', { label: 'Test val.worker' });
+  await page.fill('#reason', 'Wes is on leave');
+  await page.click('button:has-text("Allocate")');
+  await page.waitForURL(/allocated=1/);
+  const row = spawnSync('sqlite3', [server.db, `select user_id || '|' || reason from allocations where case_id = ${caseId} and to_at is null`], { encoding: 'utf8' }).stdout.trim();
+  assert.equal(row, `${id('val.worker')}|Wes is on leave`);
+  assert.deepEqual(page.problems.filter((p) => !/status of 422/.test(p)), []);
+});
