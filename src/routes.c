@@ -156,6 +156,8 @@ const struct route casework_routes[] = {
      "a case with its steps, due and overdue"},
     {"POST", "/api/v1/cases/:id/allocation", PERM_CASES_ALLOCATE, API_WRITE, api_case_allocate,
      "allocate or reallocate a case, with a reason"},
+    {"POST", "/api/v1/users/:id/caseload/reallocate", PERM_CASES_ALLOCATE, API_WRITE,
+     api_caseload_reallocate, "move a worker's whole caseload to another worker, with a reason"},
     {"GET", "/api/v1/tray", PERM_CASES_VIEW, API, api_tray_mine,
      "my tray: my open steps, and authorisations for my teams, by due date"},
     {"GET", "/api/v1/teams/:id/tray", PERM_CASES_ALLOCATE, API, api_team_tray,

@@ -562,3 +562,28 @@ test('the step page: a front-door decision through the form, refused with the fi
   assert.deepEqual(JSON.parse(sql(server.db, `select answers from case_steps where id = ${assessment.id}`)).factors, ['21']);
   assert.ok(stepOf(c, 'closure'));
 });
+
+test('a manager moves a worker\'s whole caseload in one go, with a reason', async () => {
+  const maxId = Number(sql(server.db, "select id from users where username = 'max'"));
+  for (const name of ['Jon', 'Kit']) {
+    const p = await ok(await pat('POST', '/api/v1/people', { forenames: name, surname: 'Yew', confirm_new: true }), 201);
+    const contact = await ok(await pat('POST', '/api/v1/contacts', {
+      children: [{ person_id: p.id }], referrer: { name: 'GP' }, source: '5A', concern: 'Worried.',
+    }), 201);
+    await ok(await mo('POST', `/api/v1/cases/${contact.children[0].case_id}/allocation`, { user_id: ids.pat, reason: 'Duty' }));
+  }
+  const before = Number(sql(server.db, `select count(*) from cases where status = 'open' and allocated_user_id = ${ids.pat}`));
+  assert.ok(before >= 2);
+  const url = `/api/v1/users/${ids.pat}/caseload/reallocate`;
+  assert.equal((await pat('POST', url, { to_user_id: maxId, reason: 'x' })).status, 403);
+  let res = await mo('POST', url, { to_user_id: maxId });
+  assert.equal(res.status, 422);
+  assert.equal(res.body_.field, 'reason');
+  res = await mo('POST', url, { to_user_id: ids.pat, reason: 'x' });
+  assert.equal(res.status, 422);
+  assert.equal(res.body_.field, 'to_user_id');
+  const moved = await ok(await mo('POST', url, { to_user_id: maxId, reason: 'Pat has left the team' }));
+  assert.equal(moved.moved, before);
+  assert.equal(sql(server.db, `select count(*) from cases where status = 'open' and allocated_user_id = ${ids.pat}`), '0');
+  assert.equal(sql(server.db, "select count(*) from audit where action = 'case.allocate' and reason = 'Pat has left the team'"), String(before));
+});
