@@ -77,6 +77,16 @@ const struct route casework_routes[] = {
      "a person's chronology (?types=&from=&to=, &print=1)"},
     {"GET", "/notes/search", PERM_PEOPLE_VIEW, PAGE, page_notes_search, "search case notes (?q=)"},
 
+    {"GET", "/tray", PERM_CASES_VIEW, PAGE, page_tray, "my tasks by due date"},
+    {"GET", "/cases/:id", PERM_CASES_VIEW, PAGE, page_case, "a case with its steps"},
+    {"POST", "/cases/:id/allocation", PERM_CASES_ALLOCATE, FORM, page_case_allocate,
+     "allocate or reallocate a case"},
+    {"GET", "/steps/:id", PERM_CASES_VIEW, PAGE, page_step, "a step and its form"},
+    {"POST", "/steps/:id", PERM_CASES_EDIT, FORM, page_step_post,
+     "save a step as a draft or complete it"},
+    {"POST", "/steps/:id/authorise", PERM_CASES_AUTHORISE, FORM, page_step_authorise,
+     "approve or return a step"},
+
     /* JSON API */
     {"GET", "/api/v1/health", PERM_NONE, API, api_health, "health check"},
     {"GET", "/api/v1/me", PERM_SIGNED_IN, API, api_me, "who am I"},
@@ -146,6 +156,8 @@ const struct route casework_routes[] = {
      "a case with its steps, due and overdue"},
     {"POST", "/api/v1/cases/:id/allocation", PERM_CASES_ALLOCATE, API_WRITE, api_case_allocate,
      "allocate or reallocate a case, with a reason"},
+    {"POST", "/api/v1/users/:id/caseload/reallocate", PERM_CASES_ALLOCATE, API_WRITE,
+     api_caseload_reallocate, "move a worker's whole caseload to another worker, with a reason"},
     {"GET", "/api/v1/tray", PERM_CASES_VIEW, API, api_tray_mine,
      "my tray: my open steps, and authorisations for my teams, by due date"},
     {"GET", "/api/v1/teams/:id/tray", PERM_CASES_ALLOCATE, API, api_team_tray,

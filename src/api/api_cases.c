@@ -447,3 +447,25 @@ void api_team_workload(struct request *r)
                     json_pack("{s:I, s:s, s:o, s:o}", "team_id", (json_int_t)w.team_id, "team_name",
                               w.team_name, "workers", rows, "total", workload_row_json(&w.total)));
 }
+
+void api_caseload_reallocate(struct request *r)
+{
+    static const struct jsonv_field fields[] = {
+        {"to_user_id", JSONV_INTEGER, true, 0},
+        {"team_id", JSONV_INTEGER, false, 0},
+        {"reason", JSONV_STRING, true, 4 * CASES_MAX_NOTE},
+    };
+    int64_t id;
+    if (!http_param_id(r, "id", &id) || !api_body_ok(r, fields, sizeof fields / sizeof fields[0]))
+        return;
+    json_t *b = http_json(r);
+    struct err e = ERR_INIT;
+    size_t moved;
+    if (!cases_reallocate_caseload(http_ctx(r), id,
+                                   json_integer_value(json_object_get(b, "to_user_id")),
+                                   json_integer_value(json_object_get(b, "team_id")),
+                                   jsonv_string(b, "reason"), &moved, &e))
+        http_reply_err(r, &e);
+    else
+        http_reply_json(r, 200, json_pack("{s:I}", "moved", (json_int_t)moved));
+}

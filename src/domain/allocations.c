@@ -41,20 +41,40 @@ static bool one_row(struct ctx *x, const char *sql, int64_t id, const char *fiel
     return true;
 }
 
-bool cases_allocate(struct ctx *x, int64_t case_id, int64_t user_id, int64_t team_id,
-                    const char *reason, struct err *e)
+static bool reason_ok(const char *reason, struct err *e)
 {
-    if (!access_require(x->who, PERM_CASES_ALLOCATE, e))
-        return false;
     if (!reason || !*reason)
         return err_set(e, ERR_INVALID, "reason", "Say why the case is allocated (reason)");
     if (!utf8_valid(reason, strlen(reason)) || utf8_length(reason) > CASES_MAX_NOTE)
         return err_set(e, ERR_INVALID, "reason",
                        "The reason must be text of %d characters or fewer", CASES_MAX_NOTE);
+    return true;
+}
+
+static bool allocate_in(struct ctx *x, int64_t case_id, int64_t user_id, int64_t team_id,
+                        const char *reason, struct err *e);
+
+bool cases_allocate(struct ctx *x, int64_t case_id, int64_t user_id, int64_t team_id,
+                    const char *reason, struct err *e)
+{
+    if (!access_require(x->who, PERM_CASES_ALLOCATE, e))
+        return false;
+    if (!reason_ok(reason, e))
+        return false;
     if (!user_id && !team_id)
         return err_set(e, ERR_INVALID, "user_id", "Choose a worker (user_id) or a team (team_id)");
     if (!store_begin(x->conn, true, e))
         return false;
+    bool ok = allocate_in(x, case_id, user_id, team_id, reason, e) && store_commit(x->conn, e);
+    if (!ok)
+        store_rollback(x->conn);
+    return ok;
+}
+
+/* One case's allocation inside the caller's write transaction. */
+static bool allocate_in(struct ctx *x, int64_t case_id, int64_t user_id, int64_t team_id,
+                        const char *reason, struct err *e)
+{
     bool ok = false;
     struct store_stmt *st;
     char detail[200];
@@ -130,9 +150,49 @@ bool cases_allocate(struct ctx *x, int64_t case_id, int64_t user_id, int64_t tea
     store_bind_int64(st, ":id", case_id);
     snprintf(detail, sizeof detail, "case %lld allocated to user %lld team %lld (was user %lld)",
              (long long)case_id, (long long)user_id, (long long)team_id, (long long)before);
-    ok = store_exec(st, e) &&
-         ctx_audit(x, "case.allocate", "person", person_id, reason, detail, e) &&
-         store_commit(x->conn, e);
+    ok = store_exec(st, e) && ctx_audit(x, "case.allocate", "person", person_id, reason, detail, e);
+done:
+    return ok;
+}
+
+static const char SQL_CASELOAD[] =
+    "SELECT id FROM cases WHERE allocated_user_id = :id AND status = 'open' ORDER BY id"
+    " LIMIT :limit";
+
+bool cases_reallocate_caseload(struct ctx *x, int64_t from_user_id, int64_t to_user_id,
+                               int64_t team_id, const char *reason, size_t *moved, struct err *e)
+{
+    *moved = 0;
+    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !reason_ok(reason, e))
+        return false;
+    if (!to_user_id)
+        return err_set(e, ERR_INVALID, "to_user_id", "Choose the worker to take the caseload");
+    if (to_user_id == from_user_id)
+        return err_set(e, ERR_INVALID, "to_user_id", "The caseload is already with that worker");
+    int64_t *ids = arena_alloc(x->arena, CASES_MAX_CASELOAD * sizeof *ids);
+    if (!ids)
+        return err_set(e, ERR_NOMEM, "", "out of memory");
+    if (!store_begin(x->conn, true, e))
+        return false;
+    bool ok = false;
+    size_t n = 0;
+    struct store_stmt *st = store_prepare(x->conn, SQL_CASELOAD, e);
+    if (!st)
+        goto done;
+    store_bind_int64(st, ":id", from_user_id);
+    store_bind_int64(st, ":limit", CASES_MAX_CASELOAD);
+    enum store_step_result r;
+    while ((r = store_step(st, e)) == STORE_ROW)
+        ids[n++] = store_col_int64(st, 0);
+    if (r == STORE_ERROR)
+        goto done;
+    /* All or nothing: a caseload is never left half moved. */
+    for (size_t i = 0; i < n; i++)
+        if (!allocate_in(x, ids[i], to_user_id, team_id, reason, e))
+            goto done;
+    ok = store_commit(x->conn, e);
+    if (ok)
+        *moved = n;
 done:
     if (!ok)
         store_rollback(x->conn);

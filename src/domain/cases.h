@@ -35,7 +35,7 @@
 #include "core/buf.h"
 #include "domain/ctx.h"
 
-enum { CASES_MAX_NOTE = 2000, CASES_MAX_PER_PERSON = 200 };
+enum { CASES_MAX_NOTE = 2000, CASES_MAX_PER_PERSON = 200, CASES_MAX_CASELOAD = 5000 };
 
 struct step_version {
     int64_t version;
@@ -110,5 +110,10 @@ bool cases_step_authorise(struct ctx *x, int64_t step_id, bool approve, const ch
  * PERM_CASES_ALLOCATE. Audited as case.allocate. */
 bool cases_allocate(struct ctx *x, int64_t case_id, int64_t user_id, int64_t team_id,
                     const char *reason, struct err *e);
+
+/* Move every open case of one worker to another (and team_id, 0 for none),
+ * with one reason, in one transaction; *moved gets how many. */
+bool cases_reallocate_caseload(struct ctx *x, int64_t from_user_id, int64_t to_user_id,
+                               int64_t team_id, const char *reason, size_t *moved, struct err *e);
 
 #endif

@@ -31,9 +31,6 @@ static const char SQL_PEOPLE[] =
     " (SELECT MIN(s.id) FROM case_steps s WHERE s.case_id = cp.case_id)"
     " FROM contact_people cp JOIN people p ON p.id = cp.person_id"
     " WHERE cp.contact_id = :id ORDER BY cp.id";
-static const char SQL_DECIDED[] =
-    "UPDATE contact_people SET decision = :decision, decided_at = :now, decided_by = :by"
-    " WHERE contact_id = :id AND person_id = :person_id";
 
 static bool text_ok(const char *field, const char *label, const char *v, size_t max, bool required,
                     bool lines, struct err *e)
@@ -285,20 +282,7 @@ bool contacts_decide(struct ctx *x, int64_t contact_id, int64_t person_id, const
                 p->person_name, p->decision);
         goto done;
     }
-    if (!cases_complete_in(x, p->step_id, outcome, answers, closure_reason, missing, NULL, e))
-        goto done;
-    struct store_stmt *st = store_prepare(x->conn, SQL_DECIDED, e);
-    if (!st)
-        goto done;
-    store_bind_text(st, ":decision", outcome);
-    store_bind_int64(st, ":now", x->now);
-    store_bind_int64(st, ":by", x->who->user_id);
-    store_bind_int64(st, ":id", contact_id);
-    store_bind_int64(st, ":person_id", person_id);
-    char detail[96];
-    snprintf(detail, sizeof detail, "contact %lld decided: %s", (long long)contact_id, outcome);
-    ok = store_exec(st, e) &&
-         ctx_audit(x, "contact.decide", "person", person_id, NULL, detail, e) &&
+    ok = cases_complete_in(x, p->step_id, outcome, answers, closure_reason, missing, NULL, e) &&
          store_commit(x->conn, e);
 done:
     if (!ok)

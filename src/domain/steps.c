@@ -247,6 +247,29 @@ static bool apply_outcome(struct ctx *x, const struct case_record *c, const stru
     return true;
 }
 
+static const char SQL_DECIDED[] =
+    "UPDATE contact_people SET decision = :decision, decided_at = :now, decided_by = :by"
+    " WHERE case_id = :case_id AND decision IS NULL";
+
+/* The first step of a case a contact opened is the front-door decision for
+ * that person, however it is completed (the contact's decision endpoint or
+ * the step's own). */
+static bool record_decision(struct ctx *x, const struct case_record *c, const char *outcome,
+                            struct err *e)
+{
+    struct store_stmt *st = store_prepare(x->conn, SQL_DECIDED, e);
+    if (!st)
+        return false;
+    store_bind_text(st, ":decision", outcome);
+    store_bind_int64(st, ":now", x->now);
+    store_bind_int64(st, ":by", x->who->user_id);
+    store_bind_int64(st, ":case_id", c->id);
+    char detail[96];
+    snprintf(detail, sizeof detail, "contact %lld decided: %s", (long long)c->contact_id, outcome);
+    return store_exec(st, e) &&
+           ctx_audit(x, "contact.decide", "person", c->person_id, NULL, detail, e);
+}
+
 bool cases_complete_in(struct ctx *x, int64_t step_id, const char *outcome, const json_t *answers,
                        const char *closure_reason, struct buf *missing, int64_t *case_id_out,
                        struct err *e)
@@ -350,6 +373,8 @@ bool cases_complete_in(struct ctx *x, int64_t step_id, const char *outcome, cons
         goto done;
     if (!ws->authorise && (!add_version(x, step_id, s->version, text, o->id, NULL, e) ||
                            !apply_outcome(x, &c, cd.d, o, closure_reason, e)))
+        goto done;
+    if (c.contact_id && c.nsteps && c.steps[0].id == step_id && !record_decision(x, &c, o->id, e))
         goto done;
     ok = true;
 done:

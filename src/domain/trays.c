@@ -231,3 +231,27 @@ bool trays_workload(struct ctx *x, int64_t team_id, struct workload *out, struct
 done:
     return finish(x, ok, "workload.view", "team", team_id, out->n, e);
 }
+
+static const char SQL_COLLEAGUES[] =
+    "SELECT DISTINCT u.id, u.display_name FROM user_teams mine"
+    " JOIN user_teams them ON them.team_id = mine.team_id JOIN users u ON u.id = them.user_id"
+    " WHERE mine.user_id = :user AND u.disabled = 0 AND u.role IN ('manager', 'practitioner')"
+    " ORDER BY u.display_name, u.id LIMIT :limit";
+
+bool trays_colleagues(struct ctx *x, struct colleague *out, size_t max, size_t *n, struct err *e)
+{
+    *n = 0;
+    if (!access_require(x->who, PERM_CASES_ALLOCATE, e))
+        return false;
+    struct store_stmt *st = store_prepare(x->conn, SQL_COLLEAGUES, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":user", x->who->user_id);
+    store_bind_int64(st, ":limit", (int64_t)max);
+    enum store_step_result r;
+    while ((r = store_step(st, e)) == STORE_ROW && *n < max) {
+        out[*n].user_id = store_col_int64(st, 0);
+        out[(*n)++].name = dup(x, st, 1);
+    }
+    return r != STORE_ERROR;
+}

@@ -55,6 +55,16 @@ struct workload {
     struct workload_row total; /* user_id 0, name "" */
 };
 
+struct colleague {
+    int64_t user_id;
+    const char *name;
+};
+
+/* The people a manager may allocate to: active users sharing a team with
+ * them, by name (at most max). Needs PERM_CASES_ALLOCATE; not audited (no
+ * personal data of the people in care). */
+bool trays_colleagues(struct ctx *x, struct colleague *out, size_t max, size_t *n, struct err *e);
+
 /* The signed-in user's tray. */
 bool trays_mine(struct ctx *x, struct tray *out, struct err *e);
 /* A team's tray. */

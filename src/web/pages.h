@@ -62,4 +62,13 @@ void page_notes_search(struct request *r);
 /* pages_chronology.c: a person's chronology (filterable, printable) */
 void page_person_chronology(struct request *r);
 
+/* pages_cases.c: my tray of tasks, a case with its steps (read-only) */
+void page_tray(struct request *r);
+void page_case(struct request *r);
+void page_case_allocate(struct request *r);
+/* pages_steps.c: a step's form (save, complete) and a manager's authorisation */
+void page_step(struct request *r);
+void page_step_post(struct request *r);
+void page_step_authorise(struct request *r);
+
 #endif

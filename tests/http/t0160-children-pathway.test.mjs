@@ -478,3 +478,112 @@ test('trays by due date with overdue marked, a manager\'s authorisations, and a 
   assert.equal((await mo('GET', '/api/v1/teams/999999/workload')).status, 404);
   assert.equal(sql(server.db, "select count(*) > 0 from audit where action = 'workload.view'"), '1');
 });
+
+test('the tray and case pages show tasks by due date, overdue marked, and a case\'s steps', async () => {
+  const password = server.addUser('pia', 'practitioner');
+  const browser = server.client();
+  assert.equal((await browser.signIn('pia', password)).status, 303);
+  const pia = Number(sql(server.db, "select id from users where username = 'pia'"));
+  const p = await ok(await pat('POST', '/api/v1/people', { forenames: 'Hal', surname: '<Elm>', confirm_new: true }), 201);
+  const contact = await ok(await pat('POST', '/api/v1/contacts', {
+    received_at: '2026-04-02T15:30:00Z', children: [{ person_id: p.id }], referrer: { name: 'School' }, source: '3A', concern: 'Absent.',
+  }), 201);
+  const caseId = contact.children[0].case_id;
+  await ok(await mo('POST', `/api/v1/cases/${caseId}/allocation`, { user_id: pia, reason: 'Duty' }));
+  let page = await browser.get('/tray');
+  assert.equal(page.status, 200);
+  const rows = [...page.text_.matchAll(/<tr class="govuk-table__row" data-testid="task">([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
+  assert.equal(rows.length, 1);
+  assert.match(rows[0], new RegExp(`href="/cases/${caseId}">Hal &lt;Elm&gt;</a>`));
+  assert.match(rows[0], /Contact and front-door decision/);
+  assert.match(rows[0], /7 April 2026 at 11:59pm/);
+  assert.match(rows[0], /data-testid="overdue">Overdue/);
+  page = await browser.get(`/cases/${caseId}`);
+  assert.equal(page.status, 200);
+  assert.equal([...page.text_.matchAll(/data-testid="step"/g)].length, 1);
+  assert.match(page.text_, /referral_source<\/dt><dd class="govuk-summary-list__value">3A/);
+  assert.equal((await browser.get('/cases/999999')).status, 404);
+});
+
+test('the step page: a front-door decision through the form, refused with the field named, then an authorisation', async () => {
+  const password = server.addUser('quinn', 'practitioner');
+  const worker = server.client();
+  assert.equal((await worker.signIn('quinn', password)).status, 303);
+  const mgrPassword = server.addUser('rhona', 'manager');
+  const manager = server.client();
+  assert.equal((await manager.signIn('rhona', mgrPassword)).status, 303);
+  const p = await ok(await pat('POST', '/api/v1/people', { forenames: 'Ivy', surname: 'Pine', confirm_new: true }), 201);
+  const contact = await ok(await pat('POST', '/api/v1/contacts', {
+    children: [{ person_id: p.id }], referrer: { name: 'Nursery' }, source: '3C', concern: 'Not collected.',
+  }), 201);
+  const { case_id: caseId, step_id: stepId } = contact.children[0];
+
+  let page = await worker.get(`/steps/${stepId}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text_, /<textarea class="govuk-textarea" id="concern" name="concern" rows="5">Not collected.<\/textarea>/);
+  assert.match(page.text_, /id="outcome-referral" value="referral"/);
+  const csrf = (await worker.csrf());
+  let res = await worker.postForm(`/steps/${stepId}`, { csrf_token: csrf, action: 'complete', outcome: 'referral', parents_aware: 'yes' });
+  assert.equal(res.status, 422);
+  assert.match(res.text_, /govuk-error-summary/);
+  assert.match(res.text_, /<a href="#decision_reason">Answer every mandatory field before completing &#39;Contact and front-door decision&#39;: decision_reason<\/a>/);
+  assert.match(res.text_, /id="parents_aware-yes" value="yes" checked/); // what was typed is kept
+  assert.equal(sql(server.db, `select status from case_steps where id = ${stepId}`), 'open');
+
+  res = await worker.postForm(`/steps/${stepId}`, { csrf_token: csrf, action: 'save', decision_reason: 'Thinking.' });
+  assert.equal(res.status, 303);
+  assert.equal(sql(server.db, `select status from case_steps where id = ${stepId}`), 'draft');
+  res = await worker.postForm(`/steps/${stepId}`, {
+    csrf_token: csrf, action: 'complete', outcome: 'referral', parents_aware: 'yes', decision_reason: 'Needs a referral.',
+  });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get('location'), `/cases/${caseId}`);
+  const decided = await ok(await pat('GET', `/api/v1/contacts/${contact.id}`));
+  assert.equal(decided.children[0].decision, 'referral');
+
+  // referral -> assessment (needs authorisation), completed through the form, authorised by a manager.
+  let c = await ok(await pat('GET', `/api/v1/cases/${caseId}`));
+  const referral = stepOf(c, 'referral');
+  assert.equal((await worker.postForm(`/steps/${referral.id}`, { csrf_token: csrf, action: 'complete', outcome: 'assessment', summary: 'Assess.' })).status, 303);
+  c = await ok(await pat('GET', `/api/v1/cases/${caseId}`));
+  const assessment = stepOf(c, 'assessment');
+  res = await worker.postForm(`/steps/${assessment.id}`, {
+    csrf_token: csrf, action: 'complete', outcome: 'nfa', child_seen: 'yes', child_views: 'Fine.', analysis: 'None.',
+    factors: ['21'], primary_need: 'N9',
+  });
+  assert.equal(res.status, 303);
+  page = await manager.get(`/steps/${assessment.id}`);
+  assert.match(page.text_, /action="\/steps\/\d+\/authorise"/);
+  assert.doesNotMatch((await worker.get(`/steps/${assessment.id}`)).text_, /\/authorise"/);
+  res = await manager.postForm(`/steps/${assessment.id}/authorise`, { csrf_token: await manager.csrf(), decision: 'approve' });
+  assert.equal(res.status, 303);
+  c = await ok(await pat('GET', `/api/v1/cases/${caseId}`));
+  assert.equal(stepOf(c, 'assessment').status, 'completed');
+  assert.deepEqual(JSON.parse(sql(server.db, `select answers from case_steps where id = ${assessment.id}`)).factors, ['21']);
+  assert.ok(stepOf(c, 'closure'));
+});
+
+test('a manager moves a worker\'s whole caseload in one go, with a reason', async () => {
+  const maxId = Number(sql(server.db, "select id from users where username = 'max'"));
+  for (const name of ['Jon', 'Kit']) {
+    const p = await ok(await pat('POST', '/api/v1/people', { forenames: name, surname: 'Yew', confirm_new: true }), 201);
+    const contact = await ok(await pat('POST', '/api/v1/contacts', {
+      children: [{ person_id: p.id }], referrer: { name: 'GP' }, source: '5A', concern: 'Worried.',
+    }), 201);
+    await ok(await mo('POST', `/api/v1/cases/${contact.children[0].case_id}/allocation`, { user_id: ids.pat, reason: 'Duty' }));
+  }
+  const before = Number(sql(server.db, `select count(*) from cases where status = 'open' and allocated_user_id = ${ids.pat}`));
+  assert.ok(before >= 2);
+  const url = `/api/v1/users/${ids.pat}/caseload/reallocate`;
+  assert.equal((await pat('POST', url, { to_user_id: maxId, reason: 'x' })).status, 403);
+  let res = await mo('POST', url, { to_user_id: maxId });
+  assert.equal(res.status, 422);
+  assert.equal(res.body_.field, 'reason');
+  res = await mo('POST', url, { to_user_id: ids.pat, reason: 'x' });
+  assert.equal(res.status, 422);
+  assert.equal(res.body_.field, 'to_user_id');
+  const moved = await ok(await mo('POST', url, { to_user_id: maxId, reason: 'Pat has left the team' }));
+  assert.equal(moved.moved, before);
+  assert.equal(sql(server.db, `select count(*) from cases where status = 'open' and allocated_user_id = ${ids.pat}`), '0');
+  assert.equal(sql(server.db, "select count(*) from audit where action = 'case.allocate' and reason = 'Pat has left the team'"), String(before));
+});

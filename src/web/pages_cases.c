@@ -1,0 +1,240 @@
+/*
+ * Pages for casework (read-only for now): my tray of tasks by due date, and
+ * a case with its steps, due instants, outcomes and answers.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/cases.h"
+#include "domain/trays.h"
+#include "web/page.h"
+#include "web/pages.h"
+
+static void due_cell(struct buf *b, int64_t due_at, bool overdue, bool due_today)
+{
+    if (!due_at) {
+        html(b, "No time limit");
+        return;
+    }
+    page_when(b, due_at);
+    if (overdue)
+        html(
+            b,
+            " <strong class=\"govuk-tag govuk-tag--red\" data-testid=\"overdue\">Overdue</strong>");
+    else if (due_today)
+        html(b, " <strong class=\"govuk-tag govuk-tag--yellow\">Due today</strong>");
+}
+
+static const char *status_label(const char *status)
+{
+    if (!strcmp(status, "awaiting_authorisation"))
+        return "Awaiting authorisation";
+    if (!strcmp(status, "open"))
+        return "Not started";
+    if (!strcmp(status, "draft"))
+        return "In progress";
+    if (!strcmp(status, "completed"))
+        return "Completed";
+    if (!strcmp(status, "cancelled"))
+        return "Ended when the case closed";
+    return status;
+}
+
+void page_tray(struct request *r)
+{
+    struct tray t;
+    struct err e = ERR_INIT;
+    if (!trays_mine(http_ctx(r), &t, &e)) {
+        http_reply_err(r, &e);
+        return;
+    }
+    struct buf b = BUF_INIT;
+    page_begin(&b, r, "Your tasks");
+    html(&b, "<h1 class=\"govuk-heading-l\">Your tasks</h1>");
+    if (!t.n) {
+        html(&b, "<p class=\"govuk-body\">You have no tasks.</p>");
+        page_send(&b, r, 200);
+        return;
+    }
+    html(&b,
+         "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr "
+         "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Person</th>"
+         "<th scope=\"col\" class=\"govuk-table__header\">Task</th><th scope=\"col\" "
+         "class=\"govuk-table__header\">Status</th><th scope=\"col\" "
+         "class=\"govuk-table__header\">Due</th></tr></thead><tbody class=\"govuk-table__body\">");
+    for (size_t i = 0; i < t.n; i++) {
+        const struct tray_task *k = &t.tasks[i];
+        html(&b,
+             "<tr class=\"govuk-table__row\" data-testid=\"task\"><td class=\"govuk-table__cell\">"
+             "<a class=\"govuk-link\" href=\"/cases/%D\">%s</a></td><td "
+             "class=\"govuk-table__cell\">%s%s</td><td class=\"govuk-table__cell\">%s</td><td "
+             "class=\"govuk-table__cell\">",
+             k->case_id, k->person_name, k->to_authorise ? "Authorise: " : "", k->title,
+             status_label(k->status));
+        due_cell(&b, k->due_at, k->overdue, k->due_today);
+        html(&b, "</td></tr>");
+    }
+    html(&b, "</tbody></table>");
+    page_send(&b, r, 200);
+}
+
+/* One answer as people read it. */
+static void answer_value(struct buf *b, const json_t *v)
+{
+    if (json_is_string(v))
+        html(b, "%s", json_string_value(v));
+    else if (json_is_true(v))
+        html(b, "Yes");
+    else if (json_is_false(v))
+        html(b, "No");
+    else if (json_is_integer(v))
+        html(b, "%D", (int64_t)json_integer_value(v));
+    else if (json_is_array(v)) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item)
+        {
+            if (i)
+                html(b, ", ");
+            answer_value(b, item);
+        }
+    }
+}
+
+static void render_answers(struct buf *b, const char *text)
+{
+    json_t *a = json_loads(text && *text ? text : "{}", 0, NULL);
+    if (!a || !json_object_size(a)) {
+        json_decref(a);
+        return;
+    }
+    html(b, "<dl class=\"govuk-summary-list govuk-summary-list--no-border\">");
+    const char *k;
+    json_t *v;
+    json_object_foreach(a, k, v)
+    {
+        html(b,
+             "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s"
+             "</dt><dd class=\"govuk-summary-list__value\">",
+             k);
+        answer_value(b, v);
+        html(b, "</dd></div>");
+    }
+    html(b, "</dl>");
+    json_decref(a);
+}
+
+enum { MAX_COLLEAGUES = 200 };
+
+/* A manager's allocation form: workers who share a team with them. */
+static void render_allocate(struct buf *b, struct request *r, const struct case_record *c,
+                            const struct err *e)
+{
+    struct colleague people[MAX_COLLEAGUES];
+    size_t n = 0;
+    struct err le = ERR_INIT;
+    if (!trays_colleagues(http_ctx(r), people, MAX_COLLEAGUES, &n, &le))
+        return;
+    html(b,
+         "<details class=\"govuk-details\"%s><summary class=\"govuk-details__summary\"><span "
+         "class=\"govuk-details__summary-text\">Allocate this case</span></summary><div "
+         "class=\"govuk-details__text\"><form method=\"post\" action=\"/cases/%D/allocation\" "
+         "novalidate>",
+         e ? " open" : "", c->id);
+    page_csrf(b, r);
+    html(b, "<div class=\"govuk-form-group\"><label class=\"govuk-label\" for=\"user_id\">Worker"
+            "</label><select class=\"govuk-select\" id=\"user_id\" name=\"user_id\"><option "
+            "value=\"\"></option>");
+    for (size_t i = 0; i < n; i++)
+        html(b, "<option value=\"%D\"%s>%s</option>", people[i].user_id,
+             people[i].user_id == c->allocated_user_id ? " selected" : "", people[i].name);
+    html(b, "</select></div>");
+    page_input(b, "reason", "Reason", NULL, NULL, "text", NULL, e);
+    html(b, "<button class=\"govuk-button\" data-module=\"govuk-button\">Allocate</button>"
+            "</form></div></details>");
+}
+
+static void render_case(struct request *r, int64_t id, int status, const struct err *e)
+{
+    struct case_record c;
+    struct err le = ERR_INIT;
+    if (!cases_get(http_ctx(r), id, &c, &le)) {
+        http_reply_err(r, &le);
+        return;
+    }
+    struct buf b = BUF_INIT;
+    page_begin(&b, r, c.person_name);
+    page_error_summary(&b, e);
+    html(&b,
+         "<span class=\"govuk-caption-l\">%s v%d · case %D</span><h1 class=\"govuk-heading-l\">"
+         "<a class=\"govuk-link\" href=\"/people/%D\">%s</a></h1><p class=\"govuk-body\" "
+         "data-testid=\"case-status\">Received ",
+         c.pathway, c.version, c.id, c.person_id, c.person_name);
+    page_when(&b, c.received_at);
+    if (!strcmp(c.status, "closed")) {
+        html(&b, " · closed ");
+        page_when(&b, c.closed_at);
+        html(&b, " (%s)", c.closure_reason);
+    } else {
+        html(&b, " · open");
+    }
+    html(&b, "</p>");
+    const struct principal *who = http_principal(r);
+    if (!strcmp(c.status, "open") && who && access_allows(who, PERM_CASES_ALLOCATE))
+        render_allocate(&b, r, &c, e);
+    for (size_t i = 0; i < c.nsteps; i++) {
+        const struct case_step *s = &c.steps[i];
+        html(&b,
+             "<div class=\"govuk-summary-card\" data-testid=\"step\"><div "
+             "class=\"govuk-summary-card__title-wrapper\"><h2 class=\"govuk-summary-card__title\">"
+             "<a class=\"govuk-link\" href=\"/steps/%D\">%s</a></h2></div><div "
+             "class=\"govuk-summary-card__content\"><p class=\"govuk-body-s\">%s · started ",
+             s->id, s->title, status_label(s->status));
+        page_when(&b, s->started_at);
+        html(&b, " · due ");
+        due_cell(&b, s->due_at, s->overdue, false);
+        if (*s->outcome)
+            html(&b, " · outcome: %s", s->outcome);
+        if (s->version > 1)
+            html(&b, " · version %D", s->version);
+        html(&b, "</p>");
+        render_answers(&b, s->answers);
+        html(&b, "</div></div>");
+    }
+    page_send(&b, r, status);
+}
+
+void page_case(struct request *r)
+{
+    int64_t id;
+    if (http_param_id(r, "id", &id))
+        render_case(r, id, 200, NULL);
+}
+
+void page_case_allocate(struct request *r)
+{
+    int64_t id;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id))
+        return;
+    const char *user = http_form(r, "user_id");
+    char *end = NULL;
+    long long user_id = user && *user ? strtoll(user, &end, 10) : 0;
+    if (end && *end) {
+        err_set(&e, ERR_INVALID, "user_id", "Choose a worker");
+        render_case(r, id, 422, &e);
+        return;
+    }
+    if (!cases_allocate(http_ctx(r), id, user_id, 0, http_form(r, "reason"), &e)) {
+        if (e.code == ERR_INVALID)
+            render_case(r, id, 422, &e);
+        else
+            http_reply_err(r, &e);
+        return;
+    }
+    char to[48];
+    snprintf(to, sizeof to, "/cases/%lld?allocated=1", (long long)id);
+    http_redirect(r, to);
+}
