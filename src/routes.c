@@ -79,6 +79,8 @@ const struct route casework_routes[] = {
 
     {"GET", "/tray", PERM_CASES_VIEW, PAGE, page_tray, "my tasks by due date"},
     {"GET", "/cases/:id", PERM_CASES_VIEW, PAGE, page_case, "a case with its steps"},
+    {"GET", "/teams/:id/workload", PERM_CASES_ALLOCATE, PAGE, page_team_workload,
+     "a team's workload per worker"},
     {"POST", "/cases/:id/allocation", PERM_CASES_ALLOCATE, FORM, page_case_allocate,
      "allocate or reallocate a case"},
     {"GET", "/steps/:id", PERM_CASES_VIEW, PAGE, page_step, "a step and its form"},

@@ -476,6 +476,17 @@ test('trays by due date with overdue marked, a manager\'s authorisations, and a 
   assert.deepEqual([patRow.open_cases, patRow.open_tasks, patRow.overdue_tasks, patRow.weighted_caseload], [1, 1, 0, 1]);
   assert.equal(load.total.open_cases, load.workers.reduce((n, w) => n + w.open_cases, 0));
   assert.equal((await mo('GET', '/api/v1/teams/999999/workload')).status, 404);
+  const mgrPassword = server.addUser('sol', 'manager');
+  const solId = Number(sql(server.db, "select id from users where username = 'sol'"));
+  await ok(await root('PATCH', `/api/v1/users/${solId}`, { teams: [team.id] }));
+  const browser = server.client();
+  assert.equal((await browser.signIn('sol', mgrPassword)).status, 303);
+  const page = await browser.get(`/teams/${team.id}/workload`);
+  assert.equal(page.status, 200);
+  const row = page.text_.match(/data-testid="worker"><th scope="row" class="govuk-table__header">Test pat<\/th>(.*?)<\/tr>/);
+  assert.ok(row, page.text_.slice(-2000));
+  assert.deepEqual([...row[1].matchAll(/>(\d+)</g)].map((m) => Number(m[1])),
+    [patRow.open_cases, patRow.open_tasks, patRow.overdue_tasks, patRow.weighted_caseload]);
   assert.equal(sql(server.db, "select count(*) > 0 from audit where action = 'workload.view'"), '1');
 });
 
