@@ -78,7 +78,12 @@ const struct route casework_routes[] = {
     {"GET", "/notes/search", PERM_PEOPLE_VIEW, PAGE, page_notes_search, "search case notes (?q=)"},
 
     {"GET", "/tray", PERM_CASES_VIEW, PAGE, page_tray, "my tasks by due date"},
+    {"GET", "/contacts/new", PERM_CASES_EDIT, PAGE, page_contact_new,
+     "record-a-contact form (?people=)"},
+    {"POST", "/contacts", PERM_CASES_EDIT, FORM, page_contact_create, "record a contact"},
     {"GET", "/cases/:id", PERM_CASES_VIEW, PAGE, page_case, "a case with its steps"},
+    {"GET", "/teams/:id/workload", PERM_CASES_ALLOCATE, PAGE, page_team_workload,
+     "a team's workload per worker"},
     {"POST", "/cases/:id/allocation", PERM_CASES_ALLOCATE, FORM, page_case_allocate,
      "allocate or reallocate a case"},
     {"GET", "/steps/:id", PERM_CASES_VIEW, PAGE, page_step, "a step and its form"},

@@ -66,6 +66,10 @@ void page_person_chronology(struct request *r);
 void page_tray(struct request *r);
 void page_case(struct request *r);
 void page_case_allocate(struct request *r);
+void page_team_workload(struct request *r);
+/* pages_contacts.c: the front door's contact form */
+void page_contact_new(struct request *r);
+void page_contact_create(struct request *r);
 /* pages_steps.c: a step's form (save, complete) and a manager's authorisation */
 void page_step(struct request *r);
 void page_step_post(struct request *r);

@@ -238,3 +238,52 @@ void page_case_allocate(struct request *r)
     snprintf(to, sizeof to, "/cases/%lld?allocated=1", (long long)id);
     http_redirect(r, to);
 }
+
+static void workload_cells(struct buf *b, const struct workload_row *w)
+{
+    html(b,
+         "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td><td "
+         "class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td><td "
+         "class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td><td "
+         "class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td>",
+         w->open_cases, w->open_tasks, w->overdue_tasks, w->weighted);
+}
+
+void page_team_workload(struct request *r)
+{
+    int64_t id;
+    struct workload w;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id))
+        return;
+    if (!trays_workload(http_ctx(r), id, &w, &e)) {
+        http_reply_err(r, &e);
+        return;
+    }
+    struct buf b = BUF_INIT;
+    page_begin(&b, r, w.team_name);
+    html(&b,
+         "<span class=\"govuk-caption-l\">Workload</span><h1 class=\"govuk-heading-l\">%s</h1>"
+         "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr "
+         "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Worker</th>"
+         "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Open "
+         "cases</th><th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">"
+         "Open tasks</th><th scope=\"col\" class=\"govuk-table__header "
+         "govuk-table__header--numeric\">Overdue</th><th scope=\"col\" class=\"govuk-table__header "
+         "govuk-table__header--numeric\">Weighted caseload</th></tr></thead><tbody "
+         "class=\"govuk-table__body\">",
+         w.team_name);
+    for (size_t i = 0; i < w.n; i++) {
+        html(&b,
+             "<tr class=\"govuk-table__row\" data-testid=\"worker\"><th scope=\"row\" "
+             "class=\"govuk-table__header\">%s</th>",
+             w.rows[i].name);
+        workload_cells(&b, &w.rows[i]);
+        html(&b, "</tr>");
+    }
+    html(&b, "<tr class=\"govuk-table__row\" data-testid=\"total\"><th scope=\"row\" "
+             "class=\"govuk-table__header\">Team</th>");
+    workload_cells(&b, &w.total);
+    html(&b, "</tr></tbody></table>");
+    page_send(&b, r, 200);
+}

@@ -364,6 +364,11 @@ static void render_person(struct request *r, int64_t id, int status, const struc
          "href=\"/people/%D/notes\">Case notes</a></li><li><a class=\"govuk-link\" "
          "href=\"/people/%D/network\">Network and relationships</a></li>",
          p.id, p.id, p.id);
+    if (access_allows(http_principal(r), PERM_CASES_EDIT))
+        html(&b,
+             "<li><a class=\"govuk-link\" href=\"/contacts/new?people=%D\">Record a contact"
+             "</a></li>",
+             p.id);
     if (can_edit)
         html(&b,
              "<li><a class=\"govuk-link\" href=\"/people/%D/edit\">Change details<span "

@@ -476,6 +476,17 @@ test('trays by due date with overdue marked, a manager\'s authorisations, and a 
   assert.deepEqual([patRow.open_cases, patRow.open_tasks, patRow.overdue_tasks, patRow.weighted_caseload], [1, 1, 0, 1]);
   assert.equal(load.total.open_cases, load.workers.reduce((n, w) => n + w.open_cases, 0));
   assert.equal((await mo('GET', '/api/v1/teams/999999/workload')).status, 404);
+  const mgrPassword = server.addUser('sol', 'manager');
+  const solId = Number(sql(server.db, "select id from users where username = 'sol'"));
+  await ok(await root('PATCH', `/api/v1/users/${solId}`, { teams: [team.id] }));
+  const browser = server.client();
+  assert.equal((await browser.signIn('sol', mgrPassword)).status, 303);
+  const page = await browser.get(`/teams/${team.id}/workload`);
+  assert.equal(page.status, 200);
+  const row = page.text_.match(/data-testid="worker"><th scope="row" class="govuk-table__header">Test pat<\/th>(.*?)<\/tr>/);
+  assert.ok(row, page.text_.slice(-2000));
+  assert.deepEqual([...row[1].matchAll(/>(\d+)</g)].map((m) => Number(m[1])),
+    [patRow.open_cases, patRow.open_tasks, patRow.overdue_tasks, patRow.weighted_caseload]);
   assert.equal(sql(server.db, "select count(*) > 0 from audit where action = 'workload.view'"), '1');
 });
 
@@ -586,4 +597,33 @@ test('a manager moves a worker\'s whole caseload in one go, with a reason', asyn
   assert.equal(moved.moved, before);
   assert.equal(sql(server.db, `select count(*) from cases where status = 'open' and allocated_user_id = ${ids.pat}`), '0');
   assert.equal(sql(server.db, "select count(*) from audit where action = 'case.allocate' and reason = 'Pat has left the team'"), String(before));
+});
+
+test('the contact form: from the person page, refused naming the field, then recorded and on to the decision', async () => {
+  const password = server.addUser('tam', 'practitioner');
+  const browser = server.client();
+  assert.equal((await browser.signIn('tam', password)).status, 303);
+  const a = await ok(await pat('POST', '/api/v1/people', { forenames: 'Lia', surname: 'Reed', confirm_new: true }), 201);
+  const b = await ok(await pat('POST', '/api/v1/people', { forenames: 'Max', surname: 'Reed', confirm_new: true }), 201);
+  let page = await browser.get(`/people/${a.id}`);
+  assert.match(page.text_, new RegExp(`href="/contacts/new\\?people=${a.id}">Record a contact`));
+  page = await browser.get(`/contacts/new?people=${a.id}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text_, new RegExp(`id="people" name="people" type="text" value="${a.id}"`));
+  const csrf = await browser.csrf();
+  const form = { csrf_token: csrf, people: `${a.id}, ${b.id}`, referrer_name: 'Ann Nurse', source: '', concern: 'Both children hungry.' };
+  let res = await browser.postForm('/contacts', form);
+  assert.equal(res.status, 422);
+  assert.match(res.text_, /<a href="#source">Choose the source of the contact<\/a>/);
+  assert.match(res.text_, /Both children hungry\./);
+  res = await browser.postForm('/contacts', { ...form, people: 'abc' });
+  assert.equal(res.status, 422);
+  assert.match(res.text_, /<a href="#people">/);
+  const before = Number(sql(server.db, 'select count(*) from contacts'));
+  res = await browser.postForm('/contacts', { ...form, source: '5A' });
+  assert.equal(res.status, 303);
+  assert.equal(Number(sql(server.db, 'select count(*) from contacts')), before + 1);
+  assert.equal(sql(server.db, `select count(*) from contact_people where contact_id = (select max(id) from contacts)`), '2');
+  const stepId = sql(server.db, `select min(s.id) from case_steps s join contact_people cp on cp.case_id = s.case_id where cp.contact_id = (select max(id) from contacts) and cp.person_id = ${a.id}`);
+  assert.equal(res.headers.get('location'), `/steps/${stepId}`);
 });
