@@ -238,6 +238,10 @@ static int cmd_serve(int argc, char **argv)
     s = cli_open_store(&o, (int)o.cfg.threads + 2, true);
     if (!s || !first_start(s, &o.cfg))
         goto done;
+    if (!store_start_checkpointer(s, 200, &e)) {
+        fprintf(stderr, "casework: %s\n", e.message);
+        goto done;
+    }
     struct http_app app = {.cfg = &o.cfg,
                            .codes = codes,
                            .store = s,
