@@ -12,6 +12,7 @@ PACKAGES=(
   libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libcmocka-dev
   clang libclang-rt-14-dev
   nodejs npm chromium curl ca-certificates
+  wrk
 )
 
 missing=()

@@ -1,7 +1,8 @@
 /*
  * casework: the command line. Each command parses its own arguments, builds
  * the settings (defaults < --config file < CASEWORK_* environment < flags)
- * and calls into the layers below; nothing here knows HTTP or SQL.
+ * and calls into the layers below; nothing here knows HTTP or SQL. The
+ * commands for benchmarks (seed, token create) are in cli_seed.c.
  */
 #include <pwd.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "access/audit.h"
 #include "core/buf.h"
 #include "core/calendar.h"
@@ -27,22 +29,14 @@
 #include "store/store.h"
 #include "web/page.h"
 
-struct opts {
-    struct config cfg;
-    const char *positional[4];
-    int npositional;
-    const char *role, *name, *email;
-    bool password_stdin, help;
-};
-
-static int usage_error(const char *cmd, const char *msg)
+int cli_usage_error(const char *cmd, const char *msg)
 {
     fprintf(stderr, "casework %s: %s (see casework %s --help)\n", cmd, msg, cmd);
     return 2;
 }
 
 /* Parse settings flags (any config key) and the command's own options. */
-static bool parse(int argc, char **argv, int first, struct opts *o, const char *cmd, int *rc)
+bool cli_parse(int argc, char **argv, int first, struct cli_opts *o, const char *cmd, int *rc)
 {
     memset(o, 0, sizeof *o);
     struct err e = ERR_INIT;
@@ -68,21 +62,21 @@ static bool parse(int argc, char **argv, int first, struct opts *o, const char *
         }
         if (strncmp(a, "--", 2) != 0) {
             if (o->npositional == 4) {
-                *rc = usage_error(cmd, "too many arguments");
+                *rc = cli_usage_error(cmd, "too many arguments");
                 return false;
             }
             o->positional[o->npositional++] = a;
             continue;
         }
-        if (strcmp(a, "--password-stdin") == 0) {
-            o->password_stdin = true;
+        if (strcmp(a, "--password-stdin") == 0 || strcmp(a, "--force") == 0) {
+            *(a[2] == 'f' ? &o->force : &o->password_stdin) = true;
             continue;
         }
         char key[64];
         const char *eq = strchr(a + 2, '=');
         size_t klen = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
         if (klen >= sizeof key) {
-            *rc = usage_error(cmd, "unknown option");
+            *rc = cli_usage_error(cmd, "unknown option");
             return false;
         }
         memcpy(key, a + 2, klen);
@@ -104,6 +98,12 @@ static bool parse(int argc, char **argv, int first, struct opts *o, const char *
             o->name = value;
         else if (strcmp(key, "email") == 0)
             o->email = value;
+        else if (strcmp(key, "profile") == 0)
+            o->profile = value;
+        else if (strcmp(key, "seed") == 0)
+            o->seed = value;
+        else if (strcmp(key, "as_of") == 0)
+            o->as_of = value;
         else if (!config_set(&o->cfg, key, value, a, &e))
             goto bad;
     }
@@ -117,7 +117,7 @@ bad:
     return false;
 }
 
-static struct store *open_store(struct opts *o, int pool, bool migrate)
+struct store *cli_open_store(struct cli_opts *o, int pool, bool migrate)
 {
     struct err e = ERR_INIT;
     struct store *s = store_open(o->cfg.database, pool, &e);
@@ -135,14 +135,24 @@ static struct store *open_store(struct opts *o, int pool, bool migrate)
     return s;
 }
 
-/* The CLI acts as an administrator: whoever can run it can read the database file. */
-static struct principal cli_principal(void)
+struct principal cli_principal(void)
 {
     static char name[80];
     struct passwd *pw = getpwuid(getuid());
     snprintf(name, sizeof name, "cli:%s", pw ? pw->pw_name : "unknown");
     return (struct principal){
         .user_id = 0, .username = name, .display_name = name, .role = ROLE_ADMINISTRATOR};
+}
+
+struct ctx cli_ctx(struct store_conn *c, const struct principal *who, const struct cli_opts *o,
+                   struct arena *arena)
+{
+    return (struct ctx){.conn = c,
+                        .who = who,
+                        .cfg = &o->cfg,
+                        .arena = arena,
+                        .now = clock_now(),
+                        .request_id = "cli"};
 }
 
 /* 20 characters from an unambiguous alphabet (about 110 bits). */
@@ -282,9 +292,9 @@ static void print_def(const struct workflow_def *d)
 
 static int cmd_workflows(int argc, char **argv)
 {
-    struct opts o;
+    struct cli_opts o;
     int rc = 0;
-    if (!parse(argc, argv, 2, &o, "workflows", &rc))
+    if (!cli_parse(argc, argv, 2, &o, "workflows", &rc))
         return rc;
     if (o.help || o.npositional != 1 || strcmp(o.positional[0], "check") != 0) {
         printf("usage: casework workflows check [--config-dir DIR]\n\n"
@@ -322,9 +332,9 @@ static int cmd_workflows(int argc, char **argv)
 
 static int cmd_serve(int argc, char **argv)
 {
-    struct opts o;
+    struct cli_opts o;
     int rc = 0;
-    if (!parse(argc, argv, 2, &o, "serve", &rc))
+    if (!cli_parse(argc, argv, 2, &o, "serve", &rc))
         return rc;
     if (o.help) {
         printf("usage: casework serve [--config FILE] [--key value ...]\n\n"
@@ -369,9 +379,13 @@ static int cmd_serve(int argc, char **argv)
         log_event(LOG_INFO, "workflow-loaded", "pathway", workflow_def_pathway(d), "version",
                   version, "sha256", workflow_def_hash(d), NULL);
     }
-    s = open_store(&o, (int)o.cfg.threads + 2, true);
+    s = cli_open_store(&o, (int)o.cfg.threads + 2, true);
     if (!s || !first_start(s, &o.cfg))
         goto done;
+    if (!store_start_checkpointer(s, 200, &e)) {
+        fprintf(stderr, "casework: %s\n", e.message);
+        goto done;
+    }
     struct http_app app = {.cfg = &o.cfg,
                            .codes = codes,
                            .workflows = workflows,
@@ -418,9 +432,9 @@ done:
 
 static int cmd_migrate(int argc, char **argv)
 {
-    struct opts o;
+    struct cli_opts o;
     int rc = 0;
-    if (!parse(argc, argv, 2, &o, "migrate", &rc))
+    if (!cli_parse(argc, argv, 2, &o, "migrate", &rc))
         return rc;
     if (o.help) {
         printf("usage: casework migrate [--database FILE]\n\n"
@@ -462,9 +476,9 @@ static int user_usage(void)
 
 static int cmd_user(int argc, char **argv)
 {
-    struct opts o;
+    struct cli_opts o;
     int rc = 0;
-    if (!parse(argc, argv, 2, &o, "user", &rc))
+    if (!cli_parse(argc, argv, 2, &o, "user", &rc))
         return rc;
     if (o.help || o.npositional == 0) {
         config_free(&o.cfg);
@@ -479,13 +493,13 @@ static int cmd_user(int argc, char **argv)
     struct err e = ERR_INIT;
     char password[130] = "";
     if (!username || o.npositional > 2) {
-        rc = usage_error("user", "give one USERNAME");
+        rc = cli_usage_error("user", "give one USERNAME");
         goto out;
     }
     bool is_add = strcmp(sub, "add") == 0, is_reset = strcmp(sub, "reset") == 0;
     bool is_disable = strcmp(sub, "disable") == 0, is_enable = strcmp(sub, "enable") == 0;
     if (!is_add && !is_reset && !is_disable && !is_enable) {
-        rc = usage_error("user", "the subcommand must be add, disable, enable or reset");
+        rc = cli_usage_error("user", "the subcommand must be add, disable, enable or reset");
         goto out;
     }
     if ((is_add || is_reset) && o.password_stdin && !read_password(password, sizeof password)) {
@@ -495,15 +509,10 @@ static int cmd_user(int argc, char **argv)
     bool generated = (is_add || is_reset) && !o.password_stdin;
     if (generated)
         generate_password(password);
-    s = open_store(&o, 1, true);
+    s = cli_open_store(&o, 1, true);
     if (!s)
         goto out;
-    struct ctx x = {.conn = store_acquire(s),
-                    .who = &cli,
-                    .cfg = &o.cfg,
-                    .arena = &arena,
-                    .now = clock_now(),
-                    .request_id = "cli"};
+    struct ctx x = cli_ctx(store_acquire(s), &cli, &o, &arena);
     int64_t id = 0;
     bool ok;
     if (is_add) {
@@ -514,7 +523,7 @@ static int cmd_user(int argc, char **argv)
                                 .password = password};
         if (!o.role || !o.name) {
             store_release(s, x.conn);
-            rc = usage_error("user", "add needs --role and --name");
+            rc = cli_usage_error("user", "add needs --role and --name");
             goto out;
         }
         ok = accounts_create_user(&x, &in, &id, &e);
@@ -546,9 +555,9 @@ out:
 
 static int cmd_audit(int argc, char **argv)
 {
-    struct opts o;
+    struct cli_opts o;
     int rc = 0;
-    if (!parse(argc, argv, 2, &o, "audit", &rc))
+    if (!cli_parse(argc, argv, 2, &o, "audit", &rc))
         return rc;
     if (o.help || o.npositional != 1 || strcmp(o.positional[0], "verify") != 0) {
         printf("usage: casework audit verify [--database FILE]\n\n"
@@ -558,16 +567,11 @@ static int cmd_audit(int argc, char **argv)
         return o.help ? 0 : 2;
     }
     rc = 1;
-    struct store *s = open_store(&o, 1, true);
+    struct store *s = cli_open_store(&o, 1, true);
     if (s) {
         struct arena arena = ARENA_INIT;
         struct principal cli = cli_principal();
-        struct ctx x = {.conn = store_acquire(s),
-                        .who = &cli,
-                        .cfg = &o.cfg,
-                        .arena = &arena,
-                        .now = clock_now(),
-                        .request_id = "cli"};
+        struct ctx x = cli_ctx(store_acquire(s), &cli, &o, &arena);
         struct audit_verify_result v;
         struct err e = ERR_INIT;
         if (!auditlog_verify(&x, &v, &e)) {
@@ -596,6 +600,8 @@ static int main_usage(FILE *out)
                  "  user             add, disable, enable or reset a user\n"
                  "  audit verify     check the audit log's hash chain\n"
                  "  workflows check  load and check the workflow definitions\n"
+                 "  seed             fill the database with a synthetic population\n"
+                 "  token create     create an API token for a user\n"
                  "  version          print the version\n\n"
                  "Run casework COMMAND --help for a command's options.\n");
     return out == stdout ? 0 : 2;
@@ -646,6 +652,10 @@ int main(int argc, char **argv)
         return cmd_audit(argc, argv);
     if (strcmp(cmd, "workflows") == 0)
         return cmd_workflows(argc, argv);
+    if (strcmp(cmd, "seed") == 0)
+        return cli_seed(argc, argv);
+    if (strcmp(cmd, "token") == 0)
+        return cli_token(argc, argv);
     fprintf(stderr, "casework: unknown command '%s'\n", cmd);
     return main_usage(stderr);
 }

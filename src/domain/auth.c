@@ -410,11 +410,10 @@ done:
     return ok;
 }
 
-bool auth_token_create(struct ctx *x, const char *name, char token_out[AUTH_TOKEN_CHARS + 1],
-                       int64_t *id_out, struct err *e)
+/* A new token for user_id, audited with detail. */
+static bool create_token(struct ctx *x, int64_t user_id, const char *name, const char *detail,
+                         char token_out[AUTH_TOKEN_CHARS + 1], int64_t *id_out, struct err *e)
 {
-    if (!access_require(x->who, PERM_SIGNED_IN, e))
-        return false;
     size_t n = name ? strlen(name) : 0;
     if (n == 0 || n > 100)
         return err_set(e, ERR_INVALID, "name",
@@ -429,7 +428,7 @@ bool auth_token_create(struct ctx *x, const char *name, char token_out[AUTH_TOKE
     struct store_stmt *st = store_prepare(x->conn, SQL_INSERT_TOKEN, e);
     if (!st)
         goto done;
-    store_bind_int64(st, ":user_id", x->who->user_id);
+    store_bind_int64(st, ":user_id", user_id);
     store_bind_text(st, ":name", name);
     store_bind_text(st, ":hash", th);
     store_bind_text(st, ":prefix", prefix);
@@ -437,7 +436,7 @@ bool auth_token_create(struct ctx *x, const char *name, char token_out[AUTH_TOKE
     if (store_step(st, e) != STORE_ROW)
         goto done;
     int64_t id = store_col_int64(st, 0);
-    if (!store_exec(st, e) || !ctx_audit(x, "token.create", "api_token", id, NULL, name, e) ||
+    if (!store_exec(st, e) || !ctx_audit(x, "token.create", "api_token", id, NULL, detail, e) ||
         !store_commit(x->conn, e))
         goto done;
     if (id_out)
@@ -449,6 +448,24 @@ done:
         sodium_memzero(token_out, AUTH_TOKEN_CHARS + 1);
     }
     return ok;
+}
+
+bool auth_token_create(struct ctx *x, const char *name, char token_out[AUTH_TOKEN_CHARS + 1],
+                       int64_t *id_out, struct err *e)
+{
+    if (!access_require(x->who, PERM_SIGNED_IN, e))
+        return false;
+    return create_token(x, x->who->user_id, name, name, token_out, id_out, e);
+}
+
+bool auth_token_create_for(struct ctx *x, int64_t user_id, const char *name,
+                           char token_out[AUTH_TOKEN_CHARS + 1], int64_t *id_out, struct err *e)
+{
+    if (!access_require(x->who, PERM_USERS_ADMIN, e))
+        return false;
+    char detail[160];
+    snprintf(detail, sizeof detail, "for user %lld: %.100s", (long long)user_id, name ? name : "");
+    return create_token(x, user_id, name, detail, token_out, id_out, e);
 }
 
 bool auth_token_revoke(struct ctx *x, int64_t id, struct err *e)

@@ -69,6 +69,10 @@ struct api_token {
  * shown once. */
 bool auth_token_create(struct ctx *x, const char *name, char token_out[AUTH_TOKEN_CHARS + 1],
                        int64_t *id_out, struct err *e);
+/* Create an API token for another user (administrators only; the command
+ * line's `casework token create`); audited with the user it is for. */
+bool auth_token_create_for(struct ctx *x, int64_t user_id, const char *name,
+                           char token_out[AUTH_TOKEN_CHARS + 1], int64_t *id_out, struct err *e);
 /* Revoke one of the acting user's tokens. */
 bool auth_token_revoke(struct ctx *x, int64_t id, struct err *e);
 /* List the acting user's tokens, newest first. */

@@ -217,6 +217,12 @@ bool people_validate(struct ctx *x, const struct person_input *in, bool creating
     return true;
 }
 
+bool people_check(struct ctx *x, const struct person_input *in, struct err *e)
+{
+    struct person_clean c;
+    return people_validate(x, in, true, &c, e);
+}
+
 /* --- access -------------------------------------------------------------- */
 
 bool people_visible(struct ctx *x, int64_t id, bool restricted, struct err *e)

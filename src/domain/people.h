@@ -94,6 +94,11 @@ struct person_candidate {
 bool people_find_matches(struct ctx *x, const struct person_input *in, struct person_candidate *out,
                          size_t *n, struct err *e);
 
+/* Check details by the rules people_create applies (fields, dates, identifiers,
+ * codes, address), writing nothing: for bulk loaders that write records
+ * themselves. False with e naming the field and the rule. */
+bool people_check(struct ctx *x, const struct person_input *in, struct err *e);
+
 /* Create a person. If likely matches exist and confirm_new is false, fails with
  * ERR_CONFLICT (message says to check the matches); with confirm_new the
  * creation is audited as confirmed against those candidates. */

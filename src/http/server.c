@@ -132,6 +132,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     http_dispatch(r);
     if (!r->replied)
         http_reply_problem(r, 500, "Internal error", "The handler gave no response", NULL);
+    /* The answer is built: give the database connection back now, not when
+     * the answer has been sent. A worker thread serves many connections; one
+     * that read a burst of requests would otherwise hold a pool connection
+     * for each unsent answer and then wait in the pool for connections only
+     * its own unsent answers held: the server stalled under load and could
+     * not stop. */
+    if (r->have_ctx && r->ctx.conn) {
+        store_release(app->store, r->ctx.conn);
+        r->ctx.conn = NULL;
+    }
     return http_send(r);
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/embedded.h"
@@ -24,17 +25,32 @@ struct store_stmt {
 struct store_conn {
     void *handle;
     const struct store_backend *be;
+    struct store *owner;
     bool in_use, in_tx;
+    bool holds_write;          /* has owner->write_lock (a write transaction is open) */
     struct store_stmt **stmts; /* each allocated alone, so pointers stay valid */
     size_t nstmts, capstmts;
 };
 
 struct store {
     const struct store_backend *be;
+    char *target;
     struct store_conn *conns;
     int nconns;
     pthread_mutex_t lock;
     pthread_cond_t freed;
+    /* One writer at a time, queued here rather than in the backend: SQLite
+     * makes a waiting writer sleep and retry (1, 2, 5 ... 100 ms), which
+     * under load turns a sub-millisecond wait into tens of milliseconds and
+     * halves throughput; a mutex hands the lock straight to the next. */
+    pthread_mutex_t write_lock;
+    /* The background checkpointer (store_start_checkpointer). */
+    void *checkpoint_conn;
+    pthread_t checkpointer;
+    pthread_mutex_t checkpoint_lock;
+    pthread_cond_t checkpoint_wake;
+    bool checkpointing, stopping;
+    int checkpoint_ms;
 };
 
 struct store *store_open(const char *target, int pool_size, struct err *e)
@@ -53,15 +69,24 @@ struct store *store_open(const char *target, int pool_size, struct err *e)
     }
     s->be = &store_sqlite_backend;
     s->conns = calloc((size_t)pool_size, sizeof *s->conns);
+    s->target = strdup(target);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->freed, NULL);
-    if (!s->conns) {
+    pthread_mutex_init(&s->write_lock, NULL);
+    pthread_mutex_init(&s->checkpoint_lock, NULL);
+    pthread_condattr_t monotonic;
+    pthread_condattr_init(&monotonic);
+    pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->checkpoint_wake, &monotonic);
+    pthread_condattr_destroy(&monotonic);
+    if (!s->conns || !s->target) {
         err_set(e, ERR_NOMEM, "", "out of memory");
         store_close(s);
         return NULL;
     }
     for (int i = 0; i < pool_size; i++) {
         s->conns[i].be = s->be;
+        s->conns[i].owner = s;
         s->conns[i].handle = s->be->connect(target, e);
         if (!s->conns[i].handle) {
             store_close(s);
@@ -76,6 +101,14 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
+    if (s->checkpointing) {
+        pthread_mutex_lock(&s->checkpoint_lock);
+        s->stopping = true;
+        pthread_cond_signal(&s->checkpoint_wake);
+        pthread_mutex_unlock(&s->checkpoint_lock);
+        pthread_join(s->checkpointer, NULL);
+        s->be->disconnect(s->checkpoint_conn);
+    }
     for (int i = 0; i < s->nconns; i++) {
         struct store_conn *c = &s->conns[i];
         for (size_t j = 0; j < c->nstmts; j++) {
@@ -86,9 +119,72 @@ void store_close(struct store *s)
         s->be->disconnect(c->handle);
     }
     free(s->conns);
+    free(s->target);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->freed);
+    pthread_mutex_destroy(&s->write_lock);
+    pthread_mutex_destroy(&s->checkpoint_lock);
+    pthread_cond_destroy(&s->checkpoint_wake);
     free(s);
+}
+
+/* Every checkpoint_ms, copy what the write-ahead log holds into the database
+ * file without blocking anyone (a passive checkpoint). Should readers keep
+ * it from finishing while the log passes RESTART_PAGES, wait for them once
+ * (a restart checkpoint, which holds writers back briefly) so the log starts
+ * again from its beginning and does not grow without bound. */
+enum { RESTART_PAGES = 16384 };
+
+static void *checkpoint_loop(void *arg)
+{
+    struct store *s = arg;
+    pthread_mutex_lock(&s->checkpoint_lock);
+    while (!s->stopping) {
+        struct timespec at;
+        clock_gettime(CLOCK_MONOTONIC, &at);
+        at.tv_nsec += (long)(s->checkpoint_ms % 1000) * 1000000L;
+        at.tv_sec += s->checkpoint_ms / 1000 + at.tv_nsec / 1000000000L;
+        at.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&s->checkpoint_wake, &s->checkpoint_lock, &at);
+        if (s->stopping)
+            break;
+        pthread_mutex_unlock(&s->checkpoint_lock);
+        struct err e = ERR_INIT;
+        long pages = 0;
+        bool ok = s->be->checkpoint(s->checkpoint_conn, false, &pages, &e);
+        if (ok && pages > RESTART_PAGES)
+            ok = s->be->checkpoint(s->checkpoint_conn, true, &pages, &e);
+        if (!ok)
+            log_event(LOG_WARN, "checkpoint-failed", "error", e.message, NULL);
+        pthread_mutex_lock(&s->checkpoint_lock);
+    }
+    pthread_mutex_unlock(&s->checkpoint_lock);
+    return NULL;
+}
+
+bool store_start_checkpointer(struct store *s, int interval_ms, struct err *e)
+{
+    if (s->checkpointing)
+        return true;
+    if (!s->be->checkpoint)
+        return true; /* the backend checkpoints by itself */
+    s->checkpoint_conn = s->be->connect(s->target, e);
+    if (!s->checkpoint_conn)
+        return false;
+    s->checkpoint_ms = interval_ms < 1 ? 1 : interval_ms;
+    for (int i = 0; i < s->nconns; i++)
+        if (!s->be->leave_checkpoints(s->conns[i].handle, e))
+            goto fail;
+    if (pthread_create(&s->checkpointer, NULL, checkpoint_loop, s) != 0) {
+        err_set(e, ERR_INTERNAL, "", "cannot start the checkpoint thread");
+        goto fail;
+    }
+    s->checkpointing = true;
+    return true;
+fail:
+    s->be->disconnect(s->checkpoint_conn);
+    s->checkpoint_conn = NULL;
+    return false;
 }
 
 /* A statement left on a row keeps its read snapshot open even after COMMIT,
@@ -132,13 +228,27 @@ void store_release(struct store *s, struct store_conn *c)
     pthread_mutex_unlock(&s->lock);
 }
 
+static void release_write(struct store_conn *c)
+{
+    if (c->holds_write) {
+        c->holds_write = false;
+        pthread_mutex_unlock(&c->owner->write_lock);
+    }
+}
+
 bool store_begin(struct store_conn *c, bool write, struct err *e)
 {
     if (c->in_tx)
         return err_set(e, ERR_INTERNAL, "", "transaction already open");
     reset_active(c);
-    if (!c->be->exec_script(c->handle, write ? "BEGIN IMMEDIATE" : "BEGIN", e))
+    if (write) {
+        pthread_mutex_lock(&c->owner->write_lock);
+        c->holds_write = true;
+    }
+    if (!c->be->exec_script(c->handle, write ? "BEGIN IMMEDIATE" : "BEGIN", e)) {
+        release_write(c);
         return false;
+    }
     c->in_tx = true;
     return true;
 }
@@ -153,6 +263,7 @@ bool store_commit(struct store_conn *c, struct err *e)
         return false;
     }
     c->in_tx = false;
+    release_write(c);
     return true;
 }
 
@@ -165,6 +276,7 @@ void store_rollback(struct store_conn *c)
     /* A failed ROLLBACK means SQLite already rolled back (e.g. after a full disk). */
     c->be->exec_script(c->handle, "ROLLBACK", &ignored);
     c->in_tx = false;
+    release_write(c);
 }
 
 bool store_in_transaction(struct store_conn *c)

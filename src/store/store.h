@@ -14,6 +14,10 @@
  * in WAL mode with synchronous=FULL and foreign keys on: a write is durable
  * when store_commit returns true, and callers acknowledge nothing before that.
  *
+ * Write transactions queue on a mutex of the store's (one writer at a time,
+ * as SQLite allows), so waiting writers are woken in turn instead of
+ * sleeping in the backend's busy handler.
+ *
  * Thread-safety: the store and its pool are thread-safe; a connection and its
  * statements belong to one thread between acquire and release.
  */
@@ -35,6 +39,12 @@ enum store_step_result { STORE_ERROR = -1, STORE_DONE = 0, STORE_ROW = 1 };
  * until that backend exists) with a pool of pool_size connections. NULL on error. */
 struct store *store_open(const char *target, int pool_size, struct err *e);
 void store_close(struct store *s);
+
+/* Checkpoint the write-ahead log from a thread of the store's own, every
+ * interval_ms, instead of in whichever request's commit crosses the log's
+ * size limit (which stalled that request for tens of milliseconds). For the
+ * server; stopped by store_close. A no-op for backends that need none. */
+bool store_start_checkpointer(struct store *s, int interval_ms, struct err *e);
 
 /* Apply every embedded migration not yet applied, each in its own transaction.
  * *applied (may be NULL) receives how many ran. */

@@ -28,6 +28,12 @@ struct store_backend {
     bool (*col_is_null)(void *stmt, int col);
     int64_t (*changes)(void *conn);
     bool (*check_integrity)(void *conn, struct err *e);
+    /* Copy the write-ahead log into the database: without waiting for anyone,
+     * or (restart) waiting for readers so the log restarts; *log_pages gets
+     * the pages the log holds. NULL for a backend that needs no help. */
+    bool (*checkpoint)(void *conn, bool restart, long *log_pages, struct err *e);
+    /* This connection no longer checkpoints on commit (a thread does). */
+    bool (*leave_checkpoints)(void *conn, struct err *e);
 };
 
 extern const struct store_backend store_sqlite_backend;

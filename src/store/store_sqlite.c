@@ -4,13 +4,24 @@
  * power cut), foreign keys enforced, and a busy timeout so writers queue
  * instead of failing under load.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 
 #include "store/store_backend.h"
 
+/* SQLite counts every allocation under one process-wide mutex unless told
+ * not to; with several request threads that mutex was a point of contention.
+ * Must run before SQLite initialises, so before the first connection. */
+static void configure_once(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static void *sq_connect(const char *target, struct err *e)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_once);
     sqlite3 *db = NULL;
     int rc = sqlite3_open_v2(
         target, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -146,6 +157,23 @@ static bool sq_check_integrity(void *conn, struct err *e)
     return ok;
 }
 
+static bool sq_checkpoint(void *conn, bool restart, long *log_pages, struct err *e)
+{
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(
+        conn, NULL, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    *log_pages = log;
+    /* BUSY: another checkpoint is running, or (restart) readers stayed; next time. */
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        return err_set(e, ERR_STORE, "", "checkpoint: %s", sqlite3_errmsg(conn));
+    return true;
+}
+
+static bool sq_leave_checkpoints(void *conn, struct err *e)
+{
+    return sq_exec_script(conn, "PRAGMA wal_autocheckpoint=0", e);
+}
+
 const struct store_backend store_sqlite_backend = {
     .name = "sqlite",
     .connect = sq_connect,
@@ -164,4 +192,6 @@ const struct store_backend store_sqlite_backend = {
     .col_is_null = sq_col_is_null,
     .changes = sq_changes,
     .check_integrity = sq_check_integrity,
+    .checkpoint = sq_checkpoint,
+    .leave_checkpoints = sq_leave_checkpoints,
 };

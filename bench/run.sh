@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Benchmark casework against its reference limits, on one machine in one run:
+#   bench/run.sh [tiny|district|county]        (default county)
+#
+# 1. builds casework and the two reference programs (bench/ref/),
+# 2. seeds a fresh database with the profile (casework seed, seed 1) and
+#    records the seeding time and database size,
+# 3. starts the server (cold start to first answer is timed) and the bare
+#    libmicrohttpd server, gets an API token (casework token create),
+# 4. runs wrk (bench/wrk/*.lua) at 1, 16 and 64 connections against
+#    GET /health, the bare server's 1 KB answer, GET /api/v1/people/:id and
+#    GET /api/v1/people?q=..., interleaved so both servers see the same
+#    machine; each after a warm-up, RUNS times, the median kept,
+# 5. runs raw SQLite primary-key lookups on the seeded database, and times
+#    synchronous 4 KB writes (dd oflag=dsync): the rate at which this disk
+#    can make commits durable, which bounds every audited read,
+# 6. writes OUT/results.md (the tables docs/BENCHMARKS.md quotes) and
+#    OUT/raw.txt (every run, with the load average when it started).
+#
+# Settings (environment): BENCH_SEED (1), BENCH_DURATION seconds per run
+# (county/district 10, tiny 2), BENCH_RUNS (3; tiny 1), BENCH_OUT
+# (bench/out/PROFILE), BENCH_THREADS (the server's worker threads, 4),
+# BENCH_QUIET_LOAD and BENCH_QUIET_WAIT: before measuring, wait up to WAIT
+# seconds for the 1-minute load average to fall below LOAD (default: no wait;
+# on a shared machine other work skews every figure).
+# Needs scripts/setup.sh to have run (wrk, sqlite3, the build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PROFILE=${1:-county}
+case $PROFILE in
+tiny) DURATION=${BENCH_DURATION:-2} RUNS=${BENCH_RUNS:-1} WARM=1 LOOKUPS=200000 ;;
+district | county) DURATION=${BENCH_DURATION:-10} RUNS=${BENCH_RUNS:-3} WARM=2 LOOKUPS=1000000 ;;
+*)
+  echo "usage: bench/run.sh [tiny|district|county]" >&2
+  exit 2
+  ;;
+esac
+SEED=${BENCH_SEED:-1}
+THREADS=${BENCH_THREADS:-4}
+OUT=${BENCH_OUT:-bench/out/$PROFILE}
+DB=$OUT/casework.db
+for tool in wrk sqlite3 curl cc node; do
+  command -v $tool >/dev/null || { echo "bench: $tool is missing: run scripts/setup.sh" >&2; exit 1; }
+done
+mkdir -p "$OUT"
+rm -f "$DB" "$DB-wal" "$DB-shm" "$OUT/raw.txt"
+started=$(date +%s)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+echo "== build"
+[[ -f build/CMakeCache.txt ]] || cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)" >/dev/null
+# shellcheck disable=SC2046
+cc -O2 -Wall -o "$OUT/mhd_hello" bench/ref/mhd_hello.c $(pkg-config --cflags --libs libmicrohttpd) -lpthread
+# shellcheck disable=SC2046
+cc -O2 -Wall -o "$OUT/sqlite_pk" bench/ref/sqlite_pk.c $(pkg-config --cflags --libs sqlite3)
+
+echo "== seed ($PROFILE, seed $SEED)"
+./build/casework seed --profile "$PROFILE" --seed "$SEED" --database "$DB" >"$OUT/seed.txt" 2>"$OUT/seed.log"
+cat "$OUT/seed.txt"
+MAX_ID=$(sqlite3 "$DB" "SELECT MAX(id) FROM people")
+STEP=$(( MAX_ID / 2000 > 1 ? MAX_ID / 2000 : 1 ))
+# A sample of seeded people the search script turns into queries.
+sqlite3 -separator $'\t' "$DB" "SELECT p.forenames, p.surname, COALESCE(p.dob, ''),
+  COALESCE(p.nhs_number, ''), COALESCE((SELECT a.postcode FROM addresses a WHERE a.person_id = p.id
+  AND a.to_date IS NULL ORDER BY a.id DESC LIMIT 1), '') FROM people p WHERE p.id % $STEP = 0" >"$OUT/people.tsv"
+USER_NAME=$(sqlite3 "$DB" "SELECT username FROM users WHERE role = 'practitioner' ORDER BY id LIMIT 1")
+TOKEN=$(./build/casework token create "$USER_NAME" bench --database "$DB")
+export BENCH_TOKEN=$TOKEN BENCH_MAX_ID=$MAX_ID BENCH_PEOPLE=$OUT/people.tsv
+
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+rss_kb() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
+
+echo "== start"
+PORT=$(free_port)
+t0=$(now_ms)
+./build/casework serve --database "$DB" --listen "127.0.0.1:$PORT" --threads "$THREADS" \
+  >"$OUT/serve.out" 2>"$OUT/serve.log" &
+SERVER=$!
+pids+=("$SERVER")
+until curl -sf -o /dev/null "http://127.0.0.1:$PORT/health"; do
+  kill -0 "$SERVER" 2>/dev/null || { echo "bench: the server exited" >&2; cat "$OUT/serve.log" >&2; exit 1; }
+  sleep 0.005
+done
+COLD_MS=$(( $(now_ms) - t0 ))
+RSS_START=$(rss_kb "$SERVER" VmRSS)
+HELLO_PORT=$(free_port)
+"$OUT/mhd_hello" "$HELLO_PORT" >/dev/null &
+pids+=("$!")
+until curl -sf -o /dev/null "http://127.0.0.1:$HELLO_PORT/"; do sleep 0.005; done
+echo "cold start to first answer: $COLD_MS ms; RSS $RSS_START kB"
+
+# measure NAME URL SCRIPT CONNECTIONS: a warm-up, then RUNS runs into raw.txt.
+measure() {
+  local name=$1 url=$2 script=$3 c=$4 t=2
+  ((c > 1)) || t=1
+  wrk -t$t -c"$c" -d"${WARM}s" -s "$script" "$url" >/dev/null
+  for ((r = 1; r <= RUNS; r++)); do
+    local load line
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    line=$(wrk -t$t -c"$c" -d"${DURATION}s" -s "$script" "$url" | grep '^RESULT')
+    echo "$name c=$c run=$r load=$load ${line#RESULT }" | tee -a "$OUT/raw.txt"
+  done
+}
+
+if [[ -n ${BENCH_QUIET_LOAD:-} ]]; then
+  waited=0
+  while awk -v l="$BENCH_QUIET_LOAD" '{exit !($1 >= l)}' /proc/loadavg && ((waited < ${BENCH_QUIET_WAIT:-600})); do
+    sleep 10
+    waited=$((waited + 10))
+  done
+  echo "waited ${waited}s for a quiet machine; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
+
+echo "== wrk: ${DURATION}s x $RUNS runs at 1, 16, 64 connections"
+BASE=http://127.0.0.1:$PORT
+for c in 1 16 64; do
+  measure mhd_hello "http://127.0.0.1:$HELLO_PORT/" bench/wrk/plain.lua "$c"
+  measure health "$BASE/health" bench/wrk/plain.lua "$c"
+  measure person "$BASE" bench/wrk/person.lua "$c"
+  measure search "$BASE" bench/wrk/search.lua "$c"
+done
+RSS_END=$(rss_kb "$SERVER" VmRSS)
+RSS_PEAK=$(rss_kb "$SERVER" VmHWM)
+kill "$SERVER"
+wait "$SERVER" || true
+
+echo "== sqlite primary-key lookups ($LOOKUPS, one thread)"
+PIN=""
+command -v taskset >/dev/null && PIN="taskset -c 0"
+$PIN "$OUT/sqlite_pk" "$DB" "$LOOKUPS" | tee "$OUT/sqlite_pk.txt"
+echo "== synchronous 4 KB writes (dd oflag=dsync, 1000)"
+DSYNC_S=$(dd if=/dev/zero of="$OUT/dsync.probe" bs=4k count=1000 oflag=dsync 2>&1 | awk '/copied/ {print $(NF-3)}')
+rm -f "$OUT/dsync.probe"
+DSYNC=$(awk -v s="$DSYNC_S" 'BEGIN {printf "%.0f", 1000 / s}')
+echo "$DSYNC durable writes/s"
+
+echo "== results"
+median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+field() { grep "^$1 c=$2 " "$OUT/raw.txt" | tr ' ' '\n' | awk -F= -v k="$3" '$1 == k {print $2}'; }
+med() { field "$1" "$2" "$3" | median; }
+sum() { field "$1" "$2" "$3" | awk '{s += $1} END {print s + 0}'; }
+PK_AUTO=$(awk -F'per_second=' '/mode=autocommit/ {print $2}' "$OUT/sqlite_pk.txt")
+PK_TXN=$(awk -F'per_second=' '/mode=txn1000/ {print $2}' "$OUT/sqlite_pk.txt")
+{
+  echo "Profile $PROFILE, seed $SEED; commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo '+changes');"
+  echo "$(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo) RAM;"
+  echo "SQLite $(pkg-config --modversion sqlite3), libmicrohttpd $(pkg-config --modversion libmicrohttpd), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2);"
+  echo "server threads $THREADS; wrk ${DURATION}s x $RUNS runs (median), ${WARM}s warm-up; load average at the start of each run in raw.txt."
+  echo
+  sed -n '1,2p' "$OUT/seed.txt"
+  echo
+  echo "| what | connections | requests/s | p50 ms | p99 ms | errors | limit | ratio |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"
+  for c in 1 16 64; do
+    hello=$(med mhd_hello "$c" rps)
+    for name in mhd_hello health person search; do
+      rps=$(med "$name" "$c" rps)
+      p50=$(med "$name" "$c" p50_us)
+      p99=$(med "$name" "$c" p99_us)
+      case $name in
+      mhd_hello) limit="reference (bare libmicrohttpd, 1 KB)" ratio="1.00" ;;
+      health) limit="bare libmicrohttpd $(printf %.0f "$hello")/s" ratio=$(awk -v a="$rps" -v b="$hello" 'BEGIN {printf "%.2f", a / b}') ;;
+      person) limit="durable writes $DSYNC/s" ratio=$(awk -v a="$rps" -v b="$DSYNC" 'BEGIN {printf "%.2f", a / b}') ;;
+      search) limit="p99 under 20 ms" ratio=$(awk -v a="$p99" 'BEGIN {printf "%.2f", a / 20000}') ;;
+      esac
+      printf "| %s | %s | %.0f | %.2f | %.2f | %s | %s | %s |\n" "$name" "$c" "$rps" \
+        "$(awk -v v="$p50" 'BEGIN {print v / 1000}')" "$(awk -v v="$p99" 'BEGIN {print v / 1000}')" \
+        "$(sum "$name" "$c" errors)" "$limit" "$ratio"
+    done
+  done
+  echo
+  echo "SQLite primary-key lookups on the seeded people table (one thread${PIN:+, pinned to CPU 0}):"
+  echo "$PK_AUTO/s autocommit, $PK_TXN/s with 1,000 per transaction (person reads at 1 connection:"
+  echo "$(awk -v a="$(med person 1 rps)" -v b="$PK_AUTO" 'BEGIN {printf "%.4f", a / b}') of autocommit)."
+  echo "Synchronous 4 KB writes (dd oflag=dsync): $DSYNC/s; a person read is one durable commit."
+  echo "Server: cold start to first answer $COLD_MS ms; RSS $RSS_START kB after start,"
+  echo "$RSS_END kB after the runs (peak $RSS_PEAK kB)."
+  echo "Whole run: $(( $(date +%s) - started )) s."
+} >"$OUT/results.md"
+cat "$OUT/results.md"

@@ -1,0 +1,169 @@
+/*
+ * casework seed and casework token create: the commands the benchmark uses
+ * (bench/run.sh) to fill a database and to get an API token.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/codelist.h"
+#include "domain/accounts.h"
+#include "domain/auth.h"
+#include "seed/seed.h"
+#include "store/store.h"
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void seed_progress(const struct seed_report *r, void *arg)
+{
+    fprintf(stderr, "  %lld people, %.1f s\n", (long long)r->people, seconds_since(arg));
+}
+
+/* Size of a SQLite file with its write-ahead log, in bytes (0 if absent). */
+static long long file_bytes(const char *path)
+{
+    struct stat st;
+    long long n = stat(path, &st) == 0 ? (long long)st.st_size : 0;
+    char wal[4096];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    return n + (stat(wal, &st) == 0 ? (long long)st.st_size : 0);
+}
+
+static const char SEED_PASSWORD[] = "casework-bench-password";
+
+int cli_seed(int argc, char **argv)
+{
+    struct cli_opts o;
+    int rc = 0;
+    if (!cli_parse(argc, argv, 2, &o, "seed", &rc))
+        return rc;
+    if (o.help) {
+        printf("usage: casework seed --profile tiny|district|county [--seed N] [--as-of DATE]\n"
+               "                     [--force] [--database FILE]\n\n"
+               "Fill the database with a synthetic population for benchmarks and demonstrations:\n"
+               "tiny ~500 people, district ~25,000, county ~250,000, with families and their\n"
+               "relationships, addresses in made-up postcode areas (ZX, ZY), NHS numbers from the\n"
+               "999 test range, UPNs with local authority number 999, ~1%% planted\n"
+               "near-duplicates, teams and staff users who all have the password\n"
+               "'%s'. The same --seed (default 1), profile and --as-of date (ages are counted\n"
+               "from it; default 1 January this year) give the same data. Refuses a database\n"
+               "that already has people unless --force.\n",
+               SEED_PASSWORD);
+        config_free(&o.cfg);
+        return 0;
+    }
+    rc = 1;
+    struct err e = ERR_INIT;
+    struct buf dir = BUF_INIT;
+    struct codelist_set *codes = NULL;
+    struct store *s = NULL;
+    struct arena arena = ARENA_INIT;
+    char *end = NULL;
+    unsigned long long seed = o.seed ? strtoull(o.seed, &end, 10) : 1;
+    int64_t as_of = 0;
+    if (!o.profile || (o.seed && (!*o.seed || *end || *o.seed == '-'))) {
+        rc =
+            cli_usage_error("seed", "give --profile tiny, district or county, and --seed a number");
+        goto done;
+    }
+    if (o.as_of && !clock_parse_date(o.as_of, &as_of, &e)) {
+        rc = cli_usage_error("seed", "--as-of must be a date YYYY-MM-DD");
+        goto done;
+    }
+    if (!o.as_of) { /* 1 January of this year: the data stays the same all year */
+        int y, m, d;
+        clock_civil_from_days(clock_london_day(clock_now()), &y, &m, &d);
+        as_of = clock_days_from_civil(y, 1, 1);
+    }
+    buf_printf(&dir, "%s/codes", o.cfg.config_dir);
+    if (!(codes = codelist_load_dir(dir.data, &e)) || !(s = cli_open_store(&o, 1, true))) {
+        if (e.code)
+            fprintf(stderr, "casework seed: %s\n", e.message);
+        goto done;
+    }
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    struct principal cli = cli_principal();
+    struct ctx x = cli_ctx(store_acquire(s), &cli, &o, &arena);
+    x.codes = codes;
+    x.request_id = "seed";
+    struct seed_options so = {o.profile,     seed,          as_of, o.force,
+                              SEED_PASSWORD, seed_progress, &start};
+    struct seed_report r;
+    bool ok = seed_run(&x, &so, &r, &e);
+    store_release(s, x.conn);
+    double seeding = seconds_since(&start);
+    store_close(s); /* checkpoints the write-ahead log into the file */
+    s = NULL;
+    if (!ok) {
+        fprintf(stderr, "casework seed: %s%s%s\n", e.field[0] ? e.field : "",
+                e.field[0] ? ": " : "", e.message);
+        goto done;
+    }
+    printf("seeded profile %s (seed %llu): %lld people (%lld planted near-duplicates, first id "
+           "%lld), %lld relationships, %lld addresses, %lld search keys, %lld teams, %lld users, "
+           "%lld audit rows\n"
+           "time: %.1f s writing, %.1f s with the final checkpoint; database size: %.1f MB\n"
+           "every seeded user's password: %s\n",
+           o.profile, seed, (long long)r.people, (long long)r.duplicates,
+           (long long)r.first_person_id, (long long)r.relationships, (long long)r.addresses,
+           (long long)r.keys, (long long)r.teams, (long long)r.users, (long long)r.audit_rows,
+           seeding, seconds_since(&start), (double)file_bytes(o.cfg.database) / 1e6, SEED_PASSWORD);
+    rc = 0;
+done:
+    store_close(s);
+    codelist_free_set(codes);
+    buf_release(&dir);
+    arena_release(&arena);
+    config_free(&o.cfg);
+    return rc;
+}
+
+int cli_token(int argc, char **argv)
+{
+    struct cli_opts o;
+    int rc = 0;
+    if (!cli_parse(argc, argv, 2, &o, "token", &rc))
+        return rc;
+    if (o.help || o.npositional != 3 || strcmp(o.positional[0], "create") != 0) {
+        printf("usage: casework token create USERNAME NAME [--database FILE]\n\n"
+               "Create an API token for USERNAME (NAME says what uses it) and print it once.\n"
+               "For scripts and benchmarks; people create their own on the account page.\n");
+        config_free(&o.cfg);
+        return o.help ? 0 : 2;
+    }
+    rc = 1;
+    struct arena arena = ARENA_INIT;
+    struct store *s = cli_open_store(&o, 1, true);
+    if (s) {
+        struct principal cli = cli_principal();
+        struct ctx x = cli_ctx(store_acquire(s), &cli, &o, &arena);
+        struct err e = ERR_INIT;
+        char token[AUTH_TOKEN_CHARS + 1];
+        int64_t user_id = 0;
+        if (accounts_find_username(&x, o.positional[1], &user_id, &e) &&
+            auth_token_create_for(&x, user_id, o.positional[2], token, NULL, &e)) {
+            printf("%s\n", token);
+            rc = 0;
+        } else {
+            fprintf(stderr, "casework token create: %s\n", e.message);
+        }
+        sodium_memzero(token, sizeof token);
+        store_release(s, x.conn);
+    }
+    store_close(s);
+    arena_release(&arena);
+    config_free(&o.cfg);
+    return rc;
+}

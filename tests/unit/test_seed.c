@@ -1,0 +1,368 @@
+/*
+ * Unit tests for seed/: the PRNG against published and independently
+ * computed outputs (splitmix64 from 0 is the well-known e220a8397b1dcdaf...;
+ * the xoshiro256** values were computed with a separate Python
+ * implementation of the reference algorithm), unbiased ranges, weighted
+ * draws in proportion, table parsing errors naming file and line, the
+ * compiled-in tables' codes against config/codes, the generator's
+ * determinism and identifiers, and a seeded database whose search keys are
+ * exactly those people_rebuild_keys makes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "access/audit.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/codelist.h"
+#include "domain/auth.h"
+#include "domain/identifiers.h"
+#include "domain/people_internal.h"
+#include "seed/gen.h"
+#include "seed/rng.h"
+#include "seed/seed.h"
+#include "seed/tables.h"
+
+/* ---- PRNG ----------------------------------------------------------------- */
+
+static void test_splitmix64_known_answers(void **state)
+{
+    (void)state;
+    uint64_t s = 0;
+    assert_true(seed_splitmix64(&s) == 0xe220a8397b1dcdafULL);
+    assert_true(seed_splitmix64(&s) == 0x6e789e6aa1b965f4ULL);
+    assert_true(seed_splitmix64(&s) == 0x06c45d188009454fULL);
+}
+
+static void test_xoshiro_known_answers(void **state)
+{
+    (void)state;
+    struct seed_rng r;
+    seed_rng_init(&r, 1);
+    const uint64_t expect[] = {0xb3f2af6d0fc710c5ULL, 0x853b559647364ceaULL, 0x92f89756082a4514ULL,
+                               0x642e1c7bc266a3a7ULL};
+    for (int i = 0; i < 4; i++)
+        assert_true(seed_rng_next(&r) == expect[i]);
+}
+
+static void test_ranges_and_uniformity(void **state)
+{
+    (void)state;
+    struct seed_rng r;
+    seed_rng_init(&r, 42);
+    int counts[7] = {0};
+    for (int i = 0; i < 70000; i++) {
+        uint64_t v = seed_rng_below(&r, 7);
+        assert_true(v < 7);
+        counts[v]++;
+        int x = seed_rng_range(&r, -3, 3);
+        assert_true(x >= -3 && x <= 3);
+        double u = seed_rng_unit(&r);
+        assert_true(u >= 0.0 && u < 1.0);
+    }
+    for (int i = 0; i < 7; i++) /* 10,000 expected; 5 standard deviations is about 470 */
+        assert_in_range(counts[i], 9500, 10500);
+    assert_int_equal(seed_rng_below(&r, 0), 0);
+    assert_int_equal(seed_rng_range(&r, 5, 5), 5);
+    assert_false(seed_rng_chance(&r, 0.0));
+    assert_true(seed_rng_chance(&r, 1.0));
+}
+
+/* ---- tables --------------------------------------------------------------- */
+
+static const char *const MINI[SEED_FILES] = {
+    "# groups\nbritish\t1\twhite\tWBRI\tENG:1\tENG:1\t-:1\tbritish:1\tbritish\t-:1\n",
+    "british\tM\tJohn\t1\t1\t1\nbritish\tF\tJane\t1\t1\t1\n",
+    "british\tSmith\t1\nbritish\tJones\t2\nbritish\tBrown\t7\n",
+    "prefix\tAsh\t1\ninfix\t-\t1\nsuffix\tton\t1\n",
+    "1\tTown\tZX\t1\t2\t1\n",
+    "stem\tMill\t1\ntype\tLane\t1\n",
+    "Early Help\t1\n",
+};
+
+static void test_weighted_pick_in_proportion(void **state)
+{
+    (void)state;
+    struct err e = ERR_INIT;
+    struct seed_tables *t = seed_tables_parse(MINI, &e);
+    assert_non_null(t);
+    const struct seed_list *l = &t->groups[0].surnames;
+    assert_int_equal(seed_list_total(l), 10);
+    struct seed_rng r;
+    seed_rng_init(&r, 7);
+    int smith = 0, jones = 0, brown = 0;
+    for (int i = 0; i < 100000; i++) {
+        const char *s = seed_list_pick(l, &r)->text;
+        smith += !strcmp(s, "Smith");
+        jones += !strcmp(s, "Jones");
+        brown += !strcmp(s, "Brown");
+    }
+    assert_in_range(smith, 9500, 10500);
+    assert_in_range(jones, 19300, 20700);
+    assert_in_range(brown, 69200, 70800);
+    struct seed_list empty = {0};
+    assert_null(seed_list_pick(&empty, &r));
+    seed_tables_free(t);
+}
+
+static void test_table_errors_name_file_and_line(void **state)
+{
+    (void)state;
+    const char *texts[SEED_FILES];
+    memcpy(texts, MINI, sizeof texts);
+    struct err e = ERR_INIT;
+    texts[SEED_FILE_SURNAMES] = "british\tSmith\t1\nbritish\tJones\tmany\n";
+    assert_null(seed_tables_parse(texts, &e));
+    assert_string_equal(e.message, "bench/data/surnames.txt line 2: a number is expected");
+    memcpy(texts, MINI, sizeof texts);
+    texts[SEED_FILE_FORENAMES] = "welsh\tM\tDai\t1\t1\t1\n";
+    assert_null(seed_tables_parse(texts, &e));
+    assert_string_equal(e.message,
+                        "bench/data/forenames.txt line 1: the group is not in groups.txt");
+    memcpy(texts, MINI, sizeof texts);
+    texts[SEED_FILE_FORENAMES] = "british\tM\tJohn\t1\t1\t1\n"; /* no women's names */
+    assert_null(seed_tables_parse(texts, &e));
+    assert_non_null(strstr(e.message, "has no female forenames"));
+    memcpy(texts, MINI, sizeof texts);
+    texts[SEED_FILE_PLACES] = "1\tTown\tZ1\t1\t2\t1\n";
+    assert_null(seed_tables_parse(texts, &e));
+    assert_non_null(strstr(e.message, "places.txt line 1: the postcode area"));
+}
+
+static struct codelist_set *codes(void)
+{
+    const char *base = getenv("CASEWORK_TEST_CONFIG_DIR");
+    struct buf dir = BUF_INIT;
+    buf_printf(&dir, "%s/codes", base && *base ? base : "config");
+    struct err e = ERR_INIT;
+    struct codelist_set *s = codelist_load_dir(dir.data, &e);
+    buf_release(&dir);
+    if (!s)
+        fail_msg("codes: %s", e.message);
+    return s;
+}
+
+static void each_code(const struct codelist *cl, const struct seed_list *l, const char *what)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->items[i].text && !codelist_has(cl, l->items[i].text))
+            fail_msg("%s code %s is not in config/codes", what, l->items[i].text);
+}
+
+static void test_compiled_tables_use_real_codes(void **state)
+{
+    (void)state;
+    struct err e = ERR_INIT;
+    struct seed_tables *t = seed_tables_load(&e);
+    assert_non_null(t);
+    struct codelist_set *s = codes();
+    assert_true(t->ngroups >= 15);
+    for (size_t i = 0; i < t->ngroups; i++) {
+        const struct seed_group *g = &t->groups[i];
+        assert_true(codelist_has(codelist_get(s, "ethnicity"), g->ethnicity));
+        each_code(codelist_get(s, "language"), &g->adult_lang, "language");
+        each_code(codelist_get(s, "language"), &g->child_lang, "language");
+        each_code(codelist_get(s, "religion"), &g->religion, "religion");
+        each_code(codelist_get(s, "immigration_status"), &g->status, "immigration status");
+    }
+    codelist_free_set(s);
+    seed_tables_free(t);
+}
+
+/* ---- generator ------------------------------------------------------------ */
+
+static uint64_t cluster_digest(uint64_t h, const struct seed_cluster *c)
+{
+    for (int i = 0; i < c->npeople; i++) {
+        const struct seed_person *p = &c->people[i];
+        char line[512];
+        snprintf(line, sizeof line, "%s|%s|%c|%lld|%s|%s|%s|%s", p->forenames, p->surname, p->sex,
+                 (long long)p->dob, p->nhs, p->upn, c->addresses[p->address].postcode,
+                 p->ethnicity ? p->ethnicity : "");
+        for (const char *s = line; *s; s++)
+            h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    }
+    for (int i = 0; i < c->nrels; i++)
+        h = (h ^ (uint64_t)(c->rels[i].a * 131 + c->rels[i].b)) * 1099511628211ULL;
+    return h;
+}
+
+static uint64_t run_generator(const struct seed_tables *t, uint64_t seed, int64_t as_of, bool check)
+{
+    struct err e = ERR_INIT;
+    struct seed_gen *g = seed_gen_new(t, seed_profile_find("tiny"), seed, as_of, 0, &e);
+    assert_non_null(g);
+    static struct seed_cluster c;
+    uint64_t h = 1469598103934665603ULL;
+    int64_t next_id = 1, people = 0;
+    while (seed_gen_next(g, &c)) {
+        for (int i = 0; i < c.npeople; i++) {
+            struct seed_person *p = &c.people[i];
+            p->id = next_id++;
+            people++;
+            if (!check)
+                continue;
+            char out[14];
+            if (p->nhs[0]) {
+                assert_true(id_nhs_number(p->nhs, out, &e));
+                assert_memory_equal(p->nhs, "999", 3);
+            }
+            if (p->upn[0]) {
+                assert_true(id_upn(p->upn, out, &e));
+                assert_memory_equal(p->upn + 1, "999", 3);
+            }
+            assert_true(id_postcode(c.addresses[p->address].postcode, out, &e));
+            assert_true(out[0] == 'Z' && (out[1] == 'X' || out[1] == 'Y'));
+            assert_true(p->dob <= as_of && p->dob >= clock_days_from_civil(1900, 1, 1));
+            assert_true(p->dod == 0 || (p->dod >= p->dob && p->dod <= as_of));
+            assert_true(p->sex == 'M' || p->sex == 'F');
+        }
+        for (int i = 0; i < c.nrels; i++) {
+            assert_in_range(c.rels[i].a, 0, c.npeople - 1);
+            assert_in_range(c.rels[i].b, 0, c.npeople - 1);
+            assert_int_not_equal(c.rels[i].a, c.rels[i].b);
+        }
+        seed_gen_written(g, &c);
+        h = cluster_digest(h, &c);
+    }
+    assert_in_range(people, 480, 560);
+    seed_gen_free(g);
+    return h;
+}
+
+static void test_generator_is_deterministic_and_valid(void **state)
+{
+    (void)state;
+    struct err e = ERR_INIT;
+    struct seed_tables *t = seed_tables_load(&e);
+    assert_non_null(t);
+    int64_t as_of = clock_days_from_civil(2026, 1, 1);
+    uint64_t a = run_generator(t, 1, as_of, true);
+    assert_true(a == run_generator(t, 1, as_of, false));
+    assert_true(a != run_generator(t, 2, as_of, false));
+    assert_true(a != run_generator(t, 1, as_of + 365, false));
+    assert_null(seed_profile_find("city"));
+    seed_tables_free(t);
+}
+
+/* ---- a seeded database ---------------------------------------------------- */
+
+static const char SQL_KEYS_OF[] =
+    "SELECT group_concat(key, ' ') FROM (SELECT key FROM person_keys WHERE person_id = :id"
+    " ORDER BY key)";
+static const char SQL_PEOPLE_COUNT[] = "SELECT COUNT(*), MAX(id) FROM people";
+
+static char *keys_of(struct ctx *x, int64_t id)
+{
+    struct err e = ERR_INIT;
+    struct store_stmt *st = store_prepare(x->conn, SQL_KEYS_OF, &e);
+    assert_non_null(st);
+    store_bind_int64(st, ":id", id);
+    assert_int_equal(store_step(st, &e), STORE_ROW);
+    char *s = strdup(store_col_text(st, 0) ? store_col_text(st, 0) : "");
+    assert_true(store_exec(st, &e));
+    return s;
+}
+
+static void test_seeded_keys_match_the_domain(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/casework-seed-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    struct buf path = BUF_INIT;
+    buf_printf(&path, "%s/seed.db", dir);
+    struct err e = ERR_INIT;
+    struct store *s = store_open(path.data, 1, &e);
+    assert_non_null(s);
+    assert_true(store_migrate(s, NULL, &e));
+    assert_true(auth_init(&e));
+    struct codelist_set *cs = codes();
+    struct arena arena = ARENA_INIT;
+    struct principal admin = {.user_id = 0, .username = "cli:test", .role = ROLE_ADMINISTRATOR};
+    struct config cfg;
+    assert_true(config_defaults(&cfg));
+    struct ctx x = {.conn = store_acquire(s),
+                    .codes = cs,
+                    .who = &admin,
+                    .cfg = &cfg,
+                    .arena = &arena,
+                    .now = clock_now(),
+                    .request_id = "test"};
+    struct seed_options o = {
+        "tiny", 3, clock_days_from_civil(2026, 1, 1), false, "correct-horse-battery", NULL, NULL};
+    struct seed_report r;
+    assert_true(seed_run(&x, &o, &r, &e));
+    assert_in_range(r.people, 480, 560);
+    assert_true(r.duplicates > 0 && r.relationships > r.people / 2);
+    assert_int_equal(r.users, 20);
+    assert_int_equal(r.teams, 4);
+
+    /* The keys the seed wrote are those the domain would write. */
+    for (int64_t id = 1; id <= r.people; id += 7) {
+        char *seeded = keys_of(&x, id);
+        assert_true(store_begin(x.conn, true, &e));
+        assert_true(people_rebuild_keys(&x, id, &e));
+        assert_true(store_commit(x.conn, &e));
+        char *rebuilt = keys_of(&x, id);
+        assert_string_equal(seeded, rebuilt);
+        free(seeded);
+        free(rebuilt);
+    }
+    struct audit_verify_result v;
+    assert_true(audit_verify(x.conn, &v, &e));
+    assert_int_equal(v.broken_id, 0);
+    assert_int_equal(v.rows, r.audit_rows);
+
+    /* A second run refuses the database, unless forced. */
+    struct seed_report r2;
+    assert_false(seed_run(&x, &o, &r2, &e));
+    assert_int_equal(e.code, ERR_CONFLICT);
+    o.force = true;
+    assert_true(seed_run(&x, &o, &r2, &e));
+    assert_int_equal(r2.users, 0); /* the same staff already exist */
+    struct store_stmt *st = store_prepare(x.conn, SQL_PEOPLE_COUNT, &e);
+    assert_int_equal(store_step(st, &e), STORE_ROW);
+    assert_int_equal(store_col_int64(st, 0), r.people + r2.people);
+    assert_true(store_exec(st, &e));
+    o.profile = "city";
+    assert_false(seed_run(&x, &o, &r2, &e));
+    assert_string_equal(e.field, "profile");
+
+    store_release(s, x.conn);
+    store_close(s);
+    codelist_free_set(cs);
+    config_free(&cfg);
+    arena_release(&arena);
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        struct buf f = BUF_INIT;
+        buf_printf(&f, "%s%s", path.data, suffix[i]);
+        unlink(f.data);
+        buf_release(&f);
+    }
+    rmdir(dir);
+    buf_release(&path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_splitmix64_known_answers),
+        cmocka_unit_test(test_xoshiro_known_answers),
+        cmocka_unit_test(test_ranges_and_uniformity),
+        cmocka_unit_test(test_weighted_pick_in_proportion),
+        cmocka_unit_test(test_table_errors_name_file_and_line),
+        cmocka_unit_test(test_compiled_tables_use_real_codes),
+        cmocka_unit_test(test_generator_is_deterministic_and_valid),
+        cmocka_unit_test(test_seeded_keys_match_the_domain),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
