@@ -37,6 +37,15 @@ bool api_body_ok(struct request *r, const struct jsonv_field *fields, size_t n)
     return true;
 }
 
+void api_location(struct request *r, const char *collection, int64_t id)
+{
+    struct buf loc = BUF_INIT;
+    buf_printf(&loc, "%s/%lld", collection, (long long)id);
+    if (!buf_failed(&loc))
+        http_add_header(r, "Location", loc.data);
+    buf_release(&loc);
+}
+
 void api_health(struct request *r)
 {
     int v = store_schema_version(http_app(r)->store);
@@ -137,9 +146,7 @@ void api_users_create(struct request *r)
         http_reply_err(r, &e);
         return;
     }
-    char loc[64];
-    snprintf(loc, sizeof loc, "/api/v1/users/%lld", (long long)id);
-    http_add_header(r, "Location", loc);
+    api_location(r, "/api/v1/users", id);
     reply_user(r, 201, id);
 }
 

@@ -13,6 +13,10 @@
  * (400 when there is no body, 422 naming the field otherwise). */
 bool api_body_ok(struct request *r, const struct jsonv_field *fields, size_t n);
 
+/* Add "Location: <collection>/<id>" for a record just created (collection
+ * like "/api/v1/people"). */
+void api_location(struct request *r, const char *collection, int64_t id);
+
 void api_health(struct request *r);
 void api_me(struct request *r);
 void api_users_list(struct request *r);

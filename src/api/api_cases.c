@@ -216,9 +216,7 @@ void api_contacts_create(struct request *r)
         http_reply_err(r, &e);
         return;
     }
-    char loc[48];
-    snprintf(loc, sizeof loc, "/api/v1/contacts/%lld", (long long)id);
-    http_add_header(r, "Location", loc);
+    api_location(r, "/api/v1/contacts", id);
     reply_contact(r, 201, id);
 }
 

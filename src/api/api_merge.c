@@ -136,9 +136,7 @@ void api_people_merge(struct request *r)
         http_reply_err(r, &e);
         return;
     }
-    char loc[64];
-    snprintf(loc, sizeof loc, "/api/v1/people/merge/%lld", (long long)id);
-    http_add_header(r, "Location", loc);
+    api_location(r, "/api/v1/people/merge", id);
     reply_merge(r, 201, id);
 }
 

@@ -120,9 +120,7 @@ void api_person_note_create(struct request *r)
         http_reply_err(r, &e);
         return;
     }
-    char loc[48];
-    snprintf(loc, sizeof loc, "/api/v1/notes/%lld", (long long)id);
-    http_add_header(r, "Location", loc);
+    api_location(r, "/api/v1/notes", id);
     reply_note(r, 201, id);
 }
 

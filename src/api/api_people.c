@@ -252,9 +252,7 @@ void api_people_create(struct request *r)
     struct err e = ERR_INIT;
     int64_t id;
     if (people_create(http_ctx(r), &in, confirm, &id, &e)) {
-        char loc[64];
-        snprintf(loc, sizeof loc, "/api/v1/people/%lld", (long long)id);
-        http_add_header(r, "Location", loc);
+        api_location(r, "/api/v1/people", id);
         reply_person(r, 201, id);
         return;
     }
