@@ -446,6 +446,22 @@ static bool source_notes(struct collector *c, struct err *e)
     return ok && r != STORE_ERROR;
 }
 
+/* A case event from a row laid out as (record id, instant, ..., ..., link,
+ * recorded-by): the text built in b. Contacts and allocations share it. */
+static bool emit_case_row(struct collector *c, struct store_stmt *st, struct buf *b, struct err *e)
+{
+    int64_t at = store_col_int64(st, 1);
+    struct chron_event ev = {CHRON_CASE,
+                             day_of(c, at),
+                             at,
+                             store_col_int64(st, 0),
+                             printed(c, b),
+                             dup(c, store_col_text(st, 4)),
+                             dup(c, store_col_text(st, 5)),
+                             0};
+    return emit(c, ev, e);
+}
+
 static bool source_contacts(struct collector *c, struct err *e)
 {
     struct store_stmt *st = store_prepare(c->x->conn, SQL_CONTACTS, e);
@@ -462,16 +478,7 @@ static bool source_contacts(struct collector *c, struct err *e)
         const char *label = sources ? codelist_label(sources, source) : NULL;
         buf_printf(&b, "Contact received from %s (%s)", store_col_text(st, 2),
                    label ? label : source);
-        int64_t at = store_col_int64(st, 1);
-        struct chron_event ev = {CHRON_CASE,
-                                 day_of(c, at),
-                                 at,
-                                 store_col_int64(st, 0),
-                                 printed(c, &b),
-                                 dup(c, store_col_text(st, 4)),
-                                 dup(c, store_col_text(st, 5)),
-                                 0};
-        ok = emit(c, ev, e);
+        ok = emit_case_row(c, st, &b, e);
     }
     buf_release(&b);
     return ok && r != STORE_ERROR;
@@ -548,16 +555,7 @@ static bool source_allocations(struct collector *c, struct err *e)
     while (ok && (r = store_step(st, e)) == STORE_ROW) {
         const char *user = store_col_text(st, 2), *team = store_col_text(st, 3);
         buf_printf(&b, "Allocated to %s%s%s", user, *user && *team ? ", " : "", team);
-        int64_t at = store_col_int64(st, 1);
-        struct chron_event ev = {CHRON_CASE,
-                                 day_of(c, at),
-                                 at,
-                                 store_col_int64(st, 0),
-                                 printed(c, &b),
-                                 dup(c, store_col_text(st, 4)),
-                                 dup(c, store_col_text(st, 5)),
-                                 0};
-        ok = emit(c, ev, e);
+        ok = emit_case_row(c, st, &b, e);
     }
     buf_release(&b);
     return ok && r != STORE_ERROR;
