@@ -304,6 +304,21 @@ static bool set_disabilities(struct ctx *x, int64_t id, const struct person_inpu
     return true;
 }
 
+/* Let user_id see restricted record id, granted by the acting user. */
+static bool insert_grant(struct ctx *x, int64_t id, int64_t user_id, const char *reason,
+                         struct err *e)
+{
+    struct store_stmt *st = store_prepare(x->conn, SQL_GRANT, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":id", id);
+    store_bind_int64(st, ":user_id", user_id);
+    store_bind_int64(st, ":by", x->who->user_id);
+    store_bind_int64(st, ":now", x->now);
+    store_bind_text(st, ":reason", reason);
+    return store_exec(st, e);
+}
+
 static bool insert_address(struct ctx *x, int64_t id, const char *line1, const char *line2,
                            const char *town, const char *postcode, const char *uprn,
                            const char *from_date, const char *to_date, struct err *e)
@@ -398,15 +413,7 @@ bool people_create(struct ctx *x, const struct person_input *in, bool confirm_ne
         goto done;
     if (c.restricted == 1) {
         /* Whoever restricts a record keeps sight of it. */
-        st = store_prepare(x->conn, SQL_GRANT, e);
-        if (!st)
-            goto done;
-        store_bind_int64(st, ":id", id);
-        store_bind_int64(st, ":user_id", x->who->user_id);
-        store_bind_int64(st, ":by", x->who->user_id);
-        store_bind_int64(st, ":now", x->now);
-        store_bind_text(st, ":reason", "created the restricted record");
-        if (!store_exec(st, e))
+        if (!insert_grant(x, id, x->who->user_id, "created the restricted record", e))
             goto done;
     }
     if (ncands) {
@@ -527,15 +534,7 @@ bool people_update(struct ctx *x, int64_t id, const struct person_input *in, str
         goto done;
     if (c.restricted == 1) {
         /* Whoever restricts a record keeps sight of it (as on create). */
-        st = store_prepare(x->conn, SQL_GRANT, e);
-        if (!st)
-            goto done;
-        store_bind_int64(st, ":id", id);
-        store_bind_int64(st, ":user_id", x->who->user_id);
-        store_bind_int64(st, ":by", x->who->user_id);
-        store_bind_int64(st, ":now", x->now);
-        store_bind_text(st, ":reason", "restricted the record");
-        if (!store_exec(st, e))
+        if (!insert_grant(x, id, x->who->user_id, "restricted the record", e))
             goto done;
     }
     changed_fields(&detail, in);
@@ -738,18 +737,10 @@ bool people_grant(struct ctx *x, int64_t id, int64_t user_id, const char *reason
             err_set(e, ERR_INVALID, "user_id", "User %lld does not exist", (long long)user_id);
         goto done;
     }
-    st = store_prepare(x->conn, SQL_GRANT, e);
-    if (!st)
-        goto done;
-    store_bind_int64(st, ":id", id);
-    store_bind_int64(st, ":user_id", user_id);
-    store_bind_int64(st, ":by", x->who->user_id);
-    store_bind_int64(st, ":now", x->now);
-    store_bind_text(st, ":reason", reason);
     char detail[64];
     snprintf(detail, sizeof detail, "user %lld", (long long)user_id);
-    ok = store_exec(st, e) && ctx_audit(x, "person.grant", "person", id, reason, detail, e) &&
-         store_commit(x->conn, e);
+    ok = insert_grant(x, id, user_id, reason, e) &&
+         ctx_audit(x, "person.grant", "person", id, reason, detail, e) && store_commit(x->conn, e);
 done:
     if (!ok)
         store_rollback(x->conn);
