@@ -160,7 +160,8 @@ bool contacts_create(struct ctx *x, const struct contact_input *in, int64_t *id_
             }
         bool started =
             cases_insert(x, in->people[i], id, d, received_at, &case_id, e) &&
-            cases_start_step(x, case_id, in->people[i], first, received_at, given, NULL, e);
+            cases_start_step(x, case_id, in->people[i], first, received_at, given, NULL, e) &&
+            cases_hold_new(x, case_id, e);
         json_decref(given);
         if (!started)
             break;
