@@ -55,6 +55,17 @@ bool cases_duty_team(struct ctx *x, int64_t *team_id, struct err *e);
  * one). Inside the caller's write transaction; audited as case.allocate. */
 bool cases_hold_new(struct ctx *x, int64_t case_id, struct err *e);
 
+/* --- contacts.c --------------------------------------------------------------- */
+
+/* A children's front-door decision of early help (outcome id "early_help")
+ * hands the child on: a case on the newest early_help pathway opens now, from
+ * the same contact, its first step filled from the decision's answers
+ * (referral source, referrer, concern) and held as new work is
+ * (cases_hold_new). Nothing happens for other outcomes or domains, or where
+ * no early_help pathway is loaded. Inside the caller's write transaction. */
+bool contacts_hand_on(struct ctx *x, const struct case_record *c, const struct workflow_def *from,
+                      const char *outcome, const json_t *answers, struct err *e);
+
 /* Load a step and its case in the caller's transaction (access checked
  * through the case's person); *s points into c->steps. */
 bool cases_load_step(struct ctx *x, int64_t step_id, struct case_record *c, struct case_step **s,

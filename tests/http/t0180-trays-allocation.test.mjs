@@ -221,3 +221,38 @@ test('without a duty team, new work waits in the recording worker\'s team; work 
     await plain.stop();
   }
 });
+
+test('a children\'s front-door decision of early help opens an early help case for the child, waiting in the duty team\'s tray', async () => {
+  const p = await person('Fin', 'Ashdown');
+  const c = await ok(await contact('wes', [p.id], daysAgo(1)), 201);
+  const childrenCase = c.children[0].case_id;
+  const before = Number(sql(server.db, 'select count(*) from cases'));
+  await ok(await as('wes')('POST', `/api/v1/contacts/${c.id}/decisions`, {
+    person_id: p.id, outcome: 'early_help', answers: { parents_aware: true, decision_reason: 'Family support needed.' },
+  }));
+  assert.equal(Number(sql(server.db, 'select count(*) from cases')), before + 1);
+  const cases = await ok(await as('mia')('GET', `/api/v1/people/${p.id}/cases`));
+  const list = cases.cases ?? cases;
+  const eh = list.find((k) => k.pathway === 'early_help');
+  assert.ok(eh, JSON.stringify(list));
+  assert.equal(list.find((k) => k.id === childrenCase).status, 'closed');
+  assert.equal(eh.status, 'open');
+  assert.equal(eh.contact_id, c.id);
+  assert.equal(eh.allocated_team_id, ids.fd);
+  assert.deepEqual(eh.steps.map((s) => [s.step, s.status]), [['request', 'open']]);
+  const request = await ok(await as('mia')('GET', `/api/v1/steps/${eh.steps[0].id}`));
+  assert.equal(request.answers.requested_by, 'Hill School');
+  assert.equal(request.answers.needs, 'Not collected from school.');
+  assert.equal(request.answers.referral_source, '3A');
+  assert.equal(request.answers.child, p.id);
+  const tray = await ok(await as('mia')('GET', `/api/v1/teams/${ids.fd}/tray`));
+  assert.deepEqual(tray.tasks.filter((k) => k.case_id === eh.id).map((k) => [k.step, k.allocated_user_id]), [['request', null]]);
+  // Other decisions hand nothing on.
+  const q = await person('Gia', 'Ashdown');
+  const c2 = await ok(await contact('wes', [q.id], daysAgo(1)), 201);
+  const n = Number(sql(server.db, 'select count(*) from cases'));
+  await ok(await as('wes')('POST', `/api/v1/contacts/${c2.id}/decisions`, {
+    person_id: q.id, outcome: 'nfa', answers: { parents_aware: true, decision_reason: 'No concern.' },
+  }));
+  assert.equal(Number(sql(server.db, 'select count(*) from cases')), n);
+});
