@@ -91,4 +91,9 @@ bool trays_team(struct ctx *x, int64_t team_id, struct tray *out, const char **t
 /* A team's workload. */
 bool trays_workload(struct ctx *x, int64_t team_id, struct workload *out, struct err *e);
 
+/* The SQL text of the i-th tray or workload query and its name in *name, or
+ * NULL past the last: for the unit test that checks their query plans start
+ * from indexes (tests/unit/test_trays.c). */
+const char *trays_query_sql(size_t i, const char **name);
+
 #endif
