@@ -44,18 +44,22 @@ static void render(struct request *r, int64_t from_user, int64_t team_id, int st
     for (size_t i = 0; i < n && !name; i++)
         if (people[i].user_id == from_user)
             name = people[i].name;
+    /* How many cases would move, when we know the team to count in. The
+     * team's members include workers whose accounts are disabled, whose
+     * caseloads most need moving (colleagues do not). */
+    int64_t open_cases = -1;
+    struct workload w;
+    if (team_id && trays_workload(http_ctx(r), team_id, &w, &le))
+        for (size_t i = 0; i < w.n; i++)
+            if (w.rows[i].user_id == from_user) {
+                open_cases = w.rows[i].open_cases;
+                name = name ? name : w.rows[i].name;
+            }
     if (!name) {
         page_error(r, 404, "Not one of your teams' workers",
                    "You can move the caseload of a worker in one of your teams.");
         return;
     }
-    /* How many cases would move, when we know the team to count in. */
-    int64_t open_cases = -1;
-    struct workload w;
-    if (team_id && trays_workload(http_ctx(r), team_id, &w, &le))
-        for (size_t i = 0; i < w.n; i++)
-            if (w.rows[i].user_id == from_user)
-                open_cases = w.rows[i].open_cases;
     struct buf b = BUF_INIT;
     page_begin(&b, r, e && e->code ? "Error: Move a caseload" : "Move a caseload");
     page_error_summary(&b, e);

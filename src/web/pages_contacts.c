@@ -279,6 +279,10 @@ void page_contact(struct request *r)
     const struct codelist *l =
         http_app(r)->codes ? codelist_get(http_app(r)->codes, "referral_source") : NULL;
     const char *source = l ? codelist_label(l, c.source) : NULL;
+    /* Front-door outcomes come from contact_decision in every pathway
+     * (outcome_list); an early help request's own outcomes may not. */
+    const struct codelist *decisions =
+        http_app(r)->codes ? codelist_get(http_app(r)->codes, "contact_decision") : NULL;
     struct buf b = BUF_INIT;
     page_begin(&b, r, "Contact");
     html(&b,
@@ -315,7 +319,10 @@ void page_contact(struct request *r)
              "<td class=\"govuk-table__cell\">",
              p->case_id, p->person_name);
         if (*p->decision) {
-            html(&b, "<strong class=\"govuk-tag govuk-tag--green\">%s</strong> ", p->decision);
+            const char *label = decisions ? codelist_label(decisions, p->decision) : NULL;
+            html(&b,
+                 "<strong class=\"govuk-tag govuk-tag--green\" data-decision=\"%s\">%s</strong> ",
+                 p->decision, label ? label : p->decision);
             page_when(&b, p->decided_at);
         } else
             html(&b,

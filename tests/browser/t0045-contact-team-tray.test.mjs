@@ -78,7 +78,7 @@ test('one contact about two siblings, found by search, decided per child; the ma
   await duty.click('a:has-text("the contact")');
   await duty.waitForSelector('[data-testid=contact-person]');
   const rows = await duty.locator('[data-testid=contact-person]').allTextContents();
-  assert.match(rows[0], /Rowan Pellington[\s\S]*referral/);
+  assert.match(rows[0], /Rowan Pellington[\s\S]*Referral to children's social care/);
   assert.match(rows[1], /Sky Pellington[\s\S]*Decide/);
 
   // The manager: both cases wait in the MASH tray, not allocated.

@@ -650,7 +650,7 @@ test('the contact form: people found by the search, refused naming the field, th
   }));
   page = await browser.get(`/contacts/${contactId}`);
   const after = [...page.text_.matchAll(/data-testid="contact-person">(.*?)<\/tr>/g)].map((m) => m[1]);
-  assert.match(after[0], /Lia Quarrendon[\s\S]*>nfa</);
+  assert.match(after[0], /Lia Quarrendon[\s\S]*data-decision="nfa">No further action</);
   assert.match(after[1], /Max Quarrendon[\s\S]*>Decide/);
   assert.equal((await browser.get('/contacts/999999')).status, 404);
 });

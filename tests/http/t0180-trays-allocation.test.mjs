@@ -155,7 +155,9 @@ test('a step awaiting authorisation is a task in the manager\'s tray page, not t
   assert.deepEqual(fayTray.tasks.filter((k) => k.case_id === caseId), []);
 });
 
-test('a manager moves a worker\'s whole caseload from the workload page, with a reason', async () => {
+test('a manager moves a departed worker\'s whole caseload from the workload page, with a reason', async () => {
+  // Fay has left: her account is disabled, her cases still need a worker.
+  sql(server.db, `update users set disabled = 1 where id = ${ids.fay}`);
   const web = server.client();
   assert.equal((await web.signIn('mia.web', pw.mia)).status, 303);
   let page = await web.get(`/teams/${ids.fd}/workload`);
