@@ -67,9 +67,14 @@ void page_tray(struct request *r);
 void page_case(struct request *r);
 void page_case_allocate(struct request *r);
 void page_team_workload(struct request *r);
+void page_team_tray(struct request *r);
+/* pages_allocation.c: a manager moves a worker's whole caseload */
+void page_caseload(struct request *r);
+void page_caseload_reallocate(struct request *r);
 /* pages_contacts.c: the front door's contact form */
 void page_contact_new(struct request *r);
 void page_contact_create(struct request *r);
+void page_contact(struct request *r);
 /* pages_steps.c: a step's form (save, complete) and a manager's authorisation */
 void page_step(struct request *r);
 void page_step_post(struct request *r);
