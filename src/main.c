@@ -28,6 +28,7 @@
 #include "routes.h"
 #include "store/store.h"
 #include "web/page.h"
+#include "returns/cin_xml.h"
 
 int cli_usage_error(const char *cmd, const char *msg)
 {
@@ -415,6 +416,7 @@ static int cmd_serve(int argc, char **argv)
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* worker threads inherit the mask */
     signal(SIGPIPE, SIG_IGN);
+    cin_xml_init(); /* libxml2, before the request threads start */
     server = http_start(&app, &e);
     if (!server) {
         fprintf(stderr, "casework: %s\n", e.message);

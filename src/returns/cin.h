@@ -129,6 +129,10 @@ struct cin_return {
 bool cin_year_load(const char *config_dir, const char *name, struct cin_year *out,
                    struct arena *arena, struct err *e);
 
+/* The collection years with settings in config_dir/returns, newest first:
+ * up to max names ("2025-26") into names[i][8]. Returns how many. */
+int cin_years(const char *config_dir, char names[][8], int max);
+
 /* Whether code is one of the year's codes for an item. */
 bool cin_codes_has(const struct cin_codes *c, const char *code);
 

@@ -1,8 +1,10 @@
 /*
  * A collection year's settings and code lists: config/returns/cin-YEAR.json.
  */
+#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -122,4 +124,33 @@ bool cin_year_load(const char *config_dir, const char *name, struct cin_year *ou
 done:
     json_decref(root);
     return ok;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+    return -strcmp(a, b);
+}
+
+int cin_years(const char *config_dir, char names[][8], int max)
+{
+    char dir[4096];
+    if (snprintf(dir, sizeof dir, "%s/returns", config_dir) >= (int)sizeof dir)
+        return 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *ent;
+    while (n < max && (ent = readdir(d)) != NULL) {
+        /* cin-YYYY-YY.json */
+        const char *s = ent->d_name;
+        if (strlen(s) == 16 && strncmp(s, "cin-", 4) == 0 && strcmp(s + 11, ".json") == 0 &&
+            strspn(s + 4, "0123456789") == 4 && s[8] == '-' && strspn(s + 9, "0123456789") == 2) {
+            memcpy(names[n], s + 4, 7);
+            names[n++][7] = '\0';
+        }
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof names[0], newest_first);
+    return n;
 }
