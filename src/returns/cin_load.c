@@ -458,7 +458,8 @@ static bool load_episodes(struct loader *L, struct person_episode **out, size_t 
             (ep->closure == CIN_NO_DATE || ep->closure >= L->year->start))
             eps[kept++] = eps[i];
     }
-    qsort(eps, kept, sizeof *eps, by_person);
+    if (kept) /* qsort's array may not be NULL, even when empty */
+        qsort(eps, kept, sizeof *eps, by_person);
     *out = eps;
     *nout = kept;
     return true;
