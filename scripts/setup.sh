@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake pkg-config
   libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libcmocka-dev
+  libxml2-dev libxml2-utils
   clang libclang-rt-14-dev
   nodejs npm chromium curl ca-certificates
   wrk

@@ -17,7 +17,9 @@ struct cli_opts {
     const char *positional[4];
     int npositional;
     const char *role, *name, *email, *profile, *seed, *as_of;
+    const char *year, *out; /* casework returns */
     bool password_stdin, force, help;
+    bool check; /* casework returns cin --check */
 };
 
 /* Print "casework CMD: msg (see casework CMD --help)"; returns 2. */
@@ -42,5 +44,8 @@ struct ctx cli_ctx(struct store_conn *c, const struct principal *who, const stru
 /* The commands in cli_seed.c. */
 int cli_seed(int argc, char **argv);
 int cli_token(int argc, char **argv);
+
+/* The command in cli_returns.c: casework returns cin. */
+int cli_returns(int argc, char **argv);
 
 #endif

@@ -28,6 +28,7 @@
 #include "routes.h"
 #include "store/store.h"
 #include "web/page.h"
+#include "returns/cin_xml.h"
 
 int cli_usage_error(const char *cmd, const char *msg)
 {
@@ -68,6 +69,10 @@ bool cli_parse(int argc, char **argv, int first, struct cli_opts *o, const char 
             o->positional[o->npositional++] = a;
             continue;
         }
+        if (strcmp(a, "--check") == 0) {
+            o->check = true;
+            continue;
+        }
         if (strcmp(a, "--password-stdin") == 0 || strcmp(a, "--force") == 0) {
             *(a[2] == 'f' ? &o->force : &o->password_stdin) = true;
             continue;
@@ -104,6 +109,10 @@ bool cli_parse(int argc, char **argv, int first, struct cli_opts *o, const char 
             o->seed = value;
         else if (strcmp(key, "as_of") == 0)
             o->as_of = value;
+        else if (strcmp(key, "year") == 0)
+            o->year = value;
+        else if (strcmp(key, "out") == 0)
+            o->out = value;
         else if (!config_set(&o->cfg, key, value, a, &e))
             goto bad;
     }
@@ -407,6 +416,7 @@ static int cmd_serve(int argc, char **argv)
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* worker threads inherit the mask */
     signal(SIGPIPE, SIG_IGN);
+    cin_xml_init(); /* libxml2, before the request threads start */
     server = http_start(&app, &e);
     if (!server) {
         fprintf(stderr, "casework: %s\n", e.message);
@@ -602,6 +612,7 @@ static int main_usage(FILE *out)
                  "  workflows check  load and check the workflow definitions\n"
                  "  seed             fill the database with a synthetic population\n"
                  "  token create     create an API token for a user\n"
+                 "  returns cin      write or check the children in need census\n"
                  "  version          print the version\n\n"
                  "Run casework COMMAND --help for a command's options.\n");
     return out == stdout ? 0 : 2;
@@ -656,6 +667,8 @@ int main(int argc, char **argv)
         return cli_seed(argc, argv);
     if (strcmp(cmd, "token") == 0)
         return cli_token(argc, argv);
+    if (strcmp(cmd, "returns") == 0)
+        return cli_returns(argc, argv);
     fprintf(stderr, "casework: unknown command '%s'\n", cmd);
     return main_usage(stderr);
 }

@@ -77,6 +77,13 @@ const struct route casework_routes[] = {
      "a person's chronology (?types=&from=&to=, &print=1)"},
     {"GET", "/notes/search", PERM_PEOPLE_VIEW, PAGE, page_notes_search, "search case notes (?q=)"},
 
+    {"GET", "/returns", PERM_RETURNS, PAGE, page_returns,
+     "the children in need census for a year (?year=): counts, download, data quality"},
+    {"GET", "/returns/cin.xml", PERM_RETURNS, PAGE, page_returns_cin_xml,
+     "download the children in need census XML (?year=)"},
+    {"GET", "/returns/cin/quality", PERM_RETURNS, PAGE, page_returns_cin_quality,
+     "every record breaking a CIN validation rule, with where to fix it (?year=&rule=)"},
+
     {"GET", "/tray", PERM_CASES_VIEW, PAGE, page_tray, "my tasks by due date"},
     {"GET", "/contacts/new", PERM_CASES_EDIT, PAGE, page_contact_new,
      "record-a-contact form (?people=)"},

@@ -28,6 +28,7 @@ enum perm {
     PERM_CASES_EDIT,      /* record contacts, decide them, save and complete steps */
     PERM_CASES_AUTHORISE, /* authorise or return a step someone else completed */
     PERM_CASES_ALLOCATE,  /* allocate and reallocate cases */
+    PERM_RETURNS,         /* statutory returns (CIN census) and their data-quality lists */
     PERM_COUNT
 };
 

@@ -102,6 +102,8 @@ json_t *http_json(const struct request *r);
 /* --- replying (exactly one per request) ---------------------------------- */
 /* Send body as text/html; takes the buffer's content. */
 void http_reply_html(struct request *r, int status, struct buf *body);
+/* Reply with body (taken over) as type, e.g. a download; type is a string constant. */
+void http_reply_bytes(struct request *r, int status, const char *type, struct buf *body);
 /* Send a JSON value (reference stolen). */
 void http_reply_json(struct request *r, int status, json_t *value);
 /* RFC 9457 problem details; for page routes an HTML error page instead. */

@@ -16,6 +16,7 @@ static const struct nav_item nav[] = {
     {"/admin/users", "Users", PERM_USERS_ADMIN},
     {"/admin/teams", "Teams", PERM_USERS_ADMIN},
     {"/admin/audit", "Audit", PERM_AUDIT_READ},
+    {"/returns", "Returns", PERM_RETURNS},
     {"/account", "Your account", PERM_SIGNED_IN},
 };
 

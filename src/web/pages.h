@@ -80,4 +80,9 @@ void page_step(struct request *r);
 void page_step_post(struct request *r);
 void page_step_authorise(struct request *r);
 
+/* pages_returns.c: statutory returns (the CIN census) and their data quality */
+void page_returns(struct request *r);
+void page_returns_cin_xml(struct request *r);
+void page_returns_cin_quality(struct request *r);
+
 #endif

@@ -136,6 +136,8 @@ const ALLOWED = {
   PERM_CASES_EDIT: ['administrator', 'manager', 'practitioner'],
   PERM_CASES_AUTHORISE: ['administrator', 'manager'],
   PERM_CASES_ALLOCATE: ['administrator', 'manager'],
+  // Statutory returns: the performance team's work (administrators, managers).
+  PERM_RETURNS: ['administrator', 'manager'],
 };
 
 function routeTable() {

@@ -133,7 +133,7 @@ test('the whole children pathway, contact to closure', async () => {
     const c = await ok(await pat('GET', `/api/v1/cases/${ch.case_id}`));
     assert.equal(c.status, 'open');
     assert.equal(c.pathway, 'children');
-    assert.equal(c.version, 1);
+    assert.equal(c.version, 2); // new cases take the newest definition
     assert.equal(c.steps.length, 1);
     const s = c.steps[0];
     assert.equal(s.step, 'contact');
@@ -204,7 +204,7 @@ test('the whole children pathway, contact to closure', async () => {
   await ok(await pat('PUT', `/api/v1/steps/${referral.id}/answers`, { answers: { upn: '' } }));
   assert.equal(sql(server.db, `select status from case_steps where id = ${referral.id}`), 'draft');
   await ok(await pat('POST', `/api/v1/steps/${referral.id}/complete`, {
-    outcome: 'strategy_discussion', answers: { summary: 'Bruising; a strategy discussion is needed.' },
+    outcome: 'strategy_discussion', answers: { summary: 'Bruising; a strategy discussion is needed.', primary_need: 'N1' },
   }));
   c = await ok(await pat('GET', `/api/v1/cases/${amyCase}`));
   const strategy = stepOf(c, 'strategy_discussion');
@@ -228,7 +228,7 @@ test('the whole children pathway, contact to closure', async () => {
   // --- the assessment needs authorisation: a manager, not the worker
   await ok(await pat('POST', `/api/v1/steps/${assessment.id}/complete`, {
     outcome: 'section47_continues',
-    answers: { child_seen: true, child_views: 'Amy says she fell.', analysis: 'Inconsistent account.', factors: ['3A'], primary_need: 'N1' },
+    answers: { started_on: '2026-04-07', child_seen: true, child_views: 'Amy says she fell.', analysis: 'Inconsistent account.', factors: ['3A'], primary_need: 'N1' },
   }));
   assert.equal(sql(server.db, `select status from case_steps where id = ${assessment.id}`), 'awaiting_authorisation');
   res = await pat('POST', `/api/v1/steps/${assessment.id}/authorise`, { decision: 'approve' });
@@ -241,7 +241,7 @@ test('the whole children pathway, contact to closure', async () => {
   assert.equal(assessed.completed_at, assessed.authorised_at);
 
   // --- section 47: returned with a note, then authorised
-  const s47answers = { child_seen: true, findings: 'Non-accidental injury likely.', significant_harm: true };
+  const s47answers = { started_on: '2026-11-20', child_seen: true, findings: 'Non-accidental injury likely.', significant_harm: true };
   await ok(await pat('POST', `/api/v1/steps/${s47.id}/complete`, { outcome: 'icpc', answers: s47answers }));
   res = await mo('POST', `/api/v1/steps/${s47.id}/authorise`, { decision: 'return' });
   assert.equal(res.status, 422);
@@ -320,7 +320,7 @@ test('the whole children pathway, contact to closure', async () => {
   c = await ok(await pat('GET', `/api/v1/cases/${amyCase}`));
   const closure = stepOf(c, 'closure');
   assert.equal(closure.due_at, null);
-  const closeAnswers = { summary: 'Plan ended; family engaging.', family_told: true };
+  const closeAnswers = { closed_on: '2027-01-06', summary: 'Plan ended; family engaging.', family_told: true };
   res = await pat('POST', `/api/v1/steps/${closure.id}/complete`, { outcome: 'closed', answers: closeAnswers });
   assert.equal(res.status, 422);
   assert.equal(res.body_.field, 'closure_reason');
@@ -358,7 +358,7 @@ test('the whole children pathway, contact to closure', async () => {
   assert.ok(auditCount('step.complete') >= 11);
   assert.equal(sql(server.db, `select count(*) from audit where action = 'case.view' and actor_id = (select id from users where username = 'ivy')`), '1');
   // The definition the cases started on is stored with them.
-  assert.equal(sql(server.db, "select pathway || ' v' || version from workflow_definitions"), 'children v1');
+  assert.equal(sql(server.db, "select pathway || ' v' || version from workflow_definitions"), 'children v2');
 });
 
 test('contacts refuse bad input, naming the field, and the auditor cannot write', async () => {
@@ -454,13 +454,13 @@ test('trays by due date with overdue marked, a manager\'s authorisations, and a 
   }));
   const referral = (await mine(pat))[0];
   assert.equal(referral.step, 'referral');
-  await ok(await pat('POST', `/api/v1/steps/${referral.step_id}/complete`, { outcome: 'assessment', answers: { summary: 'Assess.' } }));
+  await ok(await pat('POST', `/api/v1/steps/${referral.step_id}/complete`, { outcome: 'assessment', answers: { summary: 'Assess.', primary_need: 'N4' } }));
   const assessment = (await mine(pat))[0];
   assert.equal(assessment.step, 'assessment');
   assert.equal(assessment.overdue, false);
   assert.equal(assessment.due_today, london(assessment.due_at).day === london(new Date().toISOString()).day);
   await ok(await pat('POST', `/api/v1/steps/${assessment.step_id}/complete`, {
-    outcome: 'nfa', answers: { child_seen: true, child_views: 'Fine.', analysis: 'No needs.', factors: ['21'], primary_need: 'N9' },
+    outcome: 'nfa', answers: { started_on: '2026-01-05', child_seen: true, child_views: 'Fine.', analysis: 'No needs.', factors: ['21'], primary_need: 'N9' },
   }));
   assert.deepEqual(await mine(pat), []); // waiting for the manager now
   tasks = await mine(mo);
@@ -557,12 +557,12 @@ test('the step page: a front-door decision through the form, refused with the fi
   // referral -> assessment (needs authorisation), completed through the form, authorised by a manager.
   let c = await ok(await pat('GET', `/api/v1/cases/${caseId}`));
   const referral = stepOf(c, 'referral');
-  assert.equal((await worker.postForm(`/steps/${referral.id}`, { csrf_token: csrf, action: 'complete', outcome: 'assessment', summary: 'Assess.' })).status, 303);
+  assert.equal((await worker.postForm(`/steps/${referral.id}`, { csrf_token: csrf, action: 'complete', outcome: 'assessment', summary: 'Assess.', primary_need: 'N4' })).status, 303);
   c = await ok(await pat('GET', `/api/v1/cases/${caseId}`));
   const assessment = stepOf(c, 'assessment');
   res = await worker.postForm(`/steps/${assessment.id}`, {
-    csrf_token: csrf, action: 'complete', outcome: 'nfa', child_seen: 'yes', child_views: 'Fine.', analysis: 'None.',
-    factors: ['21'], primary_need: 'N9',
+    csrf_token: csrf, action: 'complete', outcome: 'nfa', started_on: '2026-01-05', child_seen: 'yes', child_views: 'Fine.',
+    analysis: 'None.', factors: ['21'], primary_need: 'N9',
   });
   assert.equal(res.status, 303);
   page = await manager.get(`/steps/${assessment.id}`);

@@ -35,6 +35,8 @@ static const struct expected_row expected[] = {
     {"cases.edit", {true, true, true, false}},
     {"cases.authorise", {true, true, false, false}},
     {"cases.allocate", {true, true, false, false}},
+    /* Statutory returns: the performance team's work (administrators, managers). */
+    {"returns", {true, true, false, false}},
 };
 
 static const struct expected_row *expected_for(enum perm p)

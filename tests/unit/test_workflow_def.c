@@ -45,17 +45,20 @@ static void assert_next(const struct workflow_step *s, const char *outcome, cons
 static void test_shipped_load(void **state)
 {
     (void)state;
-    assert_int_equal(workflow_set_count(S->set), 3);
-    static const char *names[] = {"adults", "children", "early_help"}; /* name order */
+    assert_int_equal(workflow_set_count(S->set), 4);
+    /* Name order, then version: children.v2 added the census fields. */
+    static const char *names[] = {"adults", "children", "children", "early_help"};
+    static const int versions[] = {1, 1, 2, 1};
+    static const bool newest[] = {true, false, true, true};
     static const enum workflow_domain domains[] = {WORKFLOW_ADULTS, WORKFLOW_CHILDREN,
-                                                   WORKFLOW_EARLY_HELP};
-    for (size_t i = 0; i < 3; i++) {
+                                                   WORKFLOW_CHILDREN, WORKFLOW_EARLY_HELP};
+    for (size_t i = 0; i < 4; i++) {
         const struct workflow_def *d = workflow_set_at(S->set, i);
         assert_string_equal(workflow_def_pathway(d), names[i]);
-        assert_int_equal(workflow_def_version(d), 1);
+        assert_int_equal(workflow_def_version(d), versions[i]);
         assert_int_equal(workflow_def_domain(d), domains[i]);
-        assert_ptr_equal(workflow_set_newest(S->set, names[i]), d);
-        assert_ptr_equal(workflow_set_get(S->set, names[i], 1), d);
+        assert_true((workflow_set_newest(S->set, names[i]) == d) == newest[i]);
+        assert_ptr_equal(workflow_set_get(S->set, names[i], versions[i]), d);
         assert_int_equal(strlen(workflow_def_hash(d)), WORKFLOW_HASH_HEX);
         assert_true(strspn(workflow_def_hash(d), "0123456789abcdef") == WORKFLOW_HASH_HEX);
         assert_non_null(strstr(workflow_def_source(d), names[i]));
@@ -77,8 +80,8 @@ static void test_shipped_load(void **state)
         assert_null(workflow_def_step(d, "no_such_step"));
     }
     assert_null(workflow_set_newest(S->set, "complaints"));
-    assert_null(workflow_set_get(S->set, "children", 2));
-    assert_null(workflow_set_at(S->set, 3));
+    assert_null(workflow_set_get(S->set, "children", 3));
+    assert_null(workflow_set_at(S->set, 4));
 }
 
 static void test_shipped_children(void **state)

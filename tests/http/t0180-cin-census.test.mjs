@@ -1,0 +1,230 @@
+// The children in need census end to end: with the server's clock in March
+// 2026 (CASEWORK_CLOCK_OFFSET_SECONDS), children are taken through the
+// children's pathway by the API (a child protection route, a referral with no
+// further action, an assessment to a children in need plan and closure, and a
+// contact that never became a referral); `casework returns cin --year 2025-26`
+// writes the XML (valid against the schema) and --check finds nothing; the
+// performance team's page shows the counts and downloads the same return,
+// which xmllint validates independently against config/returns/cin-2025-26.xsd;
+// a practitioner is refused. Then a child recorded without sex, ethnicity or
+// disability makes --check fail and the data-quality page list exactly those
+// rules, each linking to the person record where it is fixed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Server, tokenFor } from './lib.mjs';
+
+const XSD = new URL('../../config/returns/cin-2025-26.xsd', import.meta.url).pathname;
+const NOW = Date.parse('2026-03-20T10:00:00Z'); // a Friday in the 2025-26 collection year
+
+let server, pat, mo, perf, perfPassword;
+
+async function ok(res, status = 200) {
+  assert.equal(res.status, status, `${res.status} ${JSON.stringify(res.body_)}`);
+  return res.body_;
+}
+
+// A valid synthetic UPN (local authority 999): check letter over 12 digits.
+function upn(serial) {
+  const digits = `999200115${String(serial).padStart(3, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += Number(digits[i]) * (i + 2);
+  return 'ABCDEFGHJKLMNPQRTUVWXYZ'[sum % 23] + digits;
+}
+
+const count = (xml, tag) => (xml.match(new RegExp(`<${tag}>`, 'g')) || []).length;
+
+before(async () => {
+  const offset = Math.round((NOW - Date.now()) / 1000);
+  server = await new Server({ env: { CASEWORK_CLOCK_OFFSET_SECONDS: String(offset) } }).start();
+  pat = ((t) => (m, p, b) => server.api(t, m, p, b))(await tokenFor(server, 'pat', 'practitioner'));
+  mo = ((t) => (m, p, b) => server.api(t, m, p, b))(await tokenFor(server, 'morag', 'manager'));
+  perfPassword = server.addUser('perf', 'manager');
+  perf = server.client();
+  assert.equal((await perf.signIn('perf', perfPassword)).status, 303);
+});
+
+after(async () => { await server.stop(); });
+
+async function person(fields) {
+  return ok(await pat('POST', '/api/v1/people', { confirm_new: true, ...fields }), 201);
+}
+
+// A contact received the day before, decided as outcome; returns the case and its steps by name.
+async function contactFor(p, outcome, source = '3A') {
+  const contact = await ok(await pat('POST', '/api/v1/contacts', {
+    received_at: '2026-03-19T09:00:00Z', children: [{ person_id: p.id }],
+    referrer: { name: 'Sam Reed', organisation: 'Hill School' }, source, concern: 'Worried about the child.',
+  }), 201);
+  await ok(await pat('POST', `/api/v1/contacts/${contact.id}/decisions`, {
+    person_id: p.id, outcome, answers: { parents_aware: true, decision_reason: 'Decided.' },
+  }));
+  return contact.children[0].case_id;
+}
+
+async function open(caseId, step) {
+  const c = await ok(await pat('GET', `/api/v1/cases/${caseId}`));
+  const s = c.steps.filter((x) => x.step === step && !['completed', 'cancelled'].includes(x.status)).at(-1);
+  assert.ok(s, `${step} open in ${c.steps.map((x) => `${x.step}:${x.status}`).join(' ')}`);
+  return s.id;
+}
+
+async function complete(who, caseId, step, outcome, answers, extra = {}) {
+  const id = await open(caseId, step);
+  await ok(await who('POST', `/api/v1/steps/${id}/complete`, { outcome, answers, ...extra }));
+  const s = await ok(await pat('GET', `/api/v1/steps/${id}`));
+  if (s.status === 'awaiting_authorisation')
+    await ok(await mo('POST', `/api/v1/steps/${id}/authorise`, { decision: 'approve' }));
+  return id;
+}
+
+const ids = {};
+
+test('a clean return: written, checked, downloaded and counted', async () => {
+  // Amy: referral -> strategy discussion -> section 47 -> conference -> child protection plan (open).
+  const amy = await person({ forenames: 'Amy', surname: 'Lee', dob: '2015-06-01', sex: 'F', ethnicity: 'WBRI', upn: upn(7), disabilities: ['NONE'] });
+  const amyCase = await contactFor(amy, 'referral');
+  await complete(pat, amyCase, 'referral', 'strategy_discussion', { summary: 'Bruising.', primary_need: 'N1' });
+  await complete(pat, amyCase, 'strategy_discussion', 'section47', {
+    held_at: '2026-03-20T09:00:00Z', attendees: 'Social care, police, health', police_attended: true,
+    health_attended: true, information: 'Checks.', decision_reason: 'Threshold met.',
+  });
+  await complete(pat, amyCase, 'assessment', 'section47_continues', {
+    started_on: '2026-03-20', child_seen: true, child_views: 'Says she fell.', analysis: 'Inconsistent.', factors: ['3A', '4B'], primary_need: 'N1',
+  });
+  const s47 = await complete(pat, amyCase, 'section47', 'icpc', { started_on: '2026-03-20', child_seen: true, findings: 'Injury.', significant_harm: true });
+  const icpc = await complete(mo, amyCase, 'icpc', 'cp_plan', {
+    held_on: '2026-03-23', chair: 'Chris Chair', parents_attended: true, child_views: 'Wants to stay.', plan_needed: true, decision_reason: 'Risk.',
+  });
+  await complete(pat, amyCase, 'cp_plan', 'reviews', { initial_category: 'PHY', core_group: 'Mum, school', plan: 'Visits.', previous_plans: 1 });
+  Object.assign(ids, { amy: amy.id, amyCase, s47, icpc });
+
+  // Ben: a referral with no further action, closed the same day.
+  const ben = await person({ forenames: 'Ben', surname: 'Lee', dob: '2021-02-01', sex: 'M', ethnicity: 'WBRI', upn_unknown: 'UN1', disabilities: ['NONE'] });
+  const benCase = await contactFor(ben, 'referral', '1A');
+  await complete(pat, benCase, 'referral', 'nfa', { summary: 'Advice only.', primary_need: 'N9' });
+  await complete(pat, benCase, 'closure', 'closed', { closed_on: '2026-03-20', summary: 'No further action.', family_told: true }, { closure_reason: 'RC7' });
+
+  // Cal: assessment -> children in need plan -> reviewed and ended -> closed.
+  const cal = await person({ forenames: 'Cal', surname: 'Moss', dob: '2012-09-09', sex: 'F', ethnicity: 'BAFR', upn: upn(8), disabilities: ['AUT'] });
+  const calCase = await contactFor(cal, 'referral', '2A');
+  await complete(pat, calCase, 'referral', 'assessment', { summary: 'Needs help.', primary_need: 'N5' });
+  await complete(pat, calCase, 'assessment', 'cin_plan', {
+    started_on: '2026-03-20', child_seen: true, child_views: 'Fine.', analysis: 'Family stress.', factors: ['1B', '4B'], primary_need: 'N4',
+  });
+  await complete(pat, calCase, 'cin_plan', 'reviews', { start_date: '2026-03-24', needs: 'Support.', actions: 'Family work.', child_views: 'OK.', family_agreed: true });
+  await complete(pat, calCase, 'cin_review', 'close', { held_on: '2026-03-27', progress: 'Good.', actions: 'None.', child_views: 'Happy.' });
+  await complete(pat, calCase, 'closure', 'closed', { closed_on: '2026-03-30', summary: 'Needs met.', family_told: true }, { closure_reason: 'RC7' });
+
+  // Dee: information and advice at the front door: never a referral, not in the census.
+  const dee = await person({ forenames: 'Dee', surname: 'Ray', dob: '2016-01-01', sex: 'F', ethnicity: 'WBRI', upn: upn(9), disabilities: ['NONE'] });
+  await contactFor(dee, 'information_advice');
+
+  // The command line: --check finds nothing; the XML is written and valid.
+  let r = server.cli(['returns', 'cin', '--year', '2025-26', '--check']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /2025-26: 3 children, 3 episodes; 0 errors, 0 queries/);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'casework-cin-'));
+  try {
+    const out = path.join(dir, 'cin.xml');
+    r = server.cli(['returns', 'cin', '--year', '2025-26', '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /3 children, 3 episodes, 2 assessments, 1 section 47 enquiries, 1 CIN plans, 1 CP plans/);
+
+    // The page: counts, then the download.
+    const page = await perf.get('/returns?year=2025-26');
+    assert.equal(page.status, 200);
+    for (const [k, v] of [['children', 3], ['episodes', 3], ['assessments', 2], ['s47', 1], ['cin_plans', 1], ['cp_plans', 1], ['errors', 0], ['queries', 0]])
+      assert.match(page.text_, new RegExp(`data-count="${k}">${v}<`), k);
+    const dl = await perf.get('/returns/cin.xml?year=2025-26');
+    assert.equal(dl.status, 200);
+    assert.match(dl.headers.get('content-type'), /^application\/xml/);
+    assert.equal(dl.headers.get('content-disposition'), 'attachment; filename="cin-2025-26.xml"');
+    const xml = dl.text_;
+    const file = path.join(dir, 'download.xml');
+    writeFileSync(file, xml);
+    const lint = spawnSync('xmllint', ['--noout', '--nonet', '--schema', XSD, file], { encoding: 'utf8' });
+    assert.equal(lint.status, 0, lint.stderr);
+    assert.equal(count(xml, 'Child'), 3);
+    assert.equal(count(xml, 'CINdetails'), 3);
+    assert.equal(count(xml, 'Assessments'), 2);
+    assert.equal(count(xml, 'Section47'), 1);
+    assert.equal(count(xml, 'CINPlanDates'), 1);
+    assert.equal(count(xml, 'ChildProtectionPlans'), 1);
+    assert.equal(count(xml, 'ReferralNFA>true</ReferralNFA'), 1);
+    assert.ok(!xml.includes(`<LAchildID>${dee.id}</LAchildID>`), 'advice only: not in the census');
+    // What was recorded, where the census puts it.
+    for (const s of [
+      `<LAchildID>${amy.id}</LAchildID>`, `<UPN>${upn(7)}</UPN>`, '<UPNunknown>UN1</UPNunknown>',
+      '<CINreferralDate>2026-03-20</CINreferralDate>', '<ReferralSource>3A</ReferralSource>',
+      '<AssessmentActualStartDate>2026-03-20</AssessmentActualStartDate>',
+      '<S47ActualStartDate>2026-03-20</S47ActualStartDate>',
+      // 15 working days from Friday 20 March 2026, skipping Good Friday and Easter Monday.
+      '<InitialCPCtarget>2026-04-14</InitialCPCtarget>', '<DateOfInitialCPC>2026-03-23</DateOfInitialCPC>',
+      '<CPPstartDate>2026-03-23</CPPstartDate>', '<InitialCategoryOfAbuse>PHY</InitialCategoryOfAbuse>',
+      '<LatestCategoryOfAbuse>PHY</LatestCategoryOfAbuse>', '<NumberOfPreviousCPP>1</NumberOfPreviousCPP>',
+      '<CINPlanStartDate>2026-03-24</CINPlanStartDate>', '<CINPlanEndDate>2026-03-27</CINPlanEndDate>',
+      '<CINclosureDate>2026-03-30</CINclosureDate>', '<ReasonForClosure>RC7</ReasonForClosure>',
+      '<PrimaryNeedCode>N4</PrimaryNeedCode>', '<Disability>AUT</Disability>',
+    ]) assert.ok(xml.includes(s), `${s} in\n${xml}`);
+    // Reading the return is audited, once per reading.
+    const audits = spawnSync('sqlite3', [server.db, "select count(*) from audit where action = 'returns.cin'"], { encoding: 'utf8' });
+    assert.equal(audits.stdout.trim(), '4'); // --check, --out, the page, the download
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  // Not the practitioner's work; and an unknown year is named.
+  const pat2 = server.client();
+  const pw = server.addUser('pat3', 'practitioner');
+  assert.equal((await pat2.signIn('pat3', pw)).status, 303);
+  assert.equal((await pat2.get('/returns/cin.xml?year=2025-26')).status, 403);
+  assert.equal((await perf.get('/returns?year=1999-00')).status, 404);
+  assert.equal((await perf.get('/returns?year=../../etc')).status, 422);
+});
+
+test('errors are found, listed by rule, and link to where they are fixed', async () => {
+  // Fay: recorded without sex, ethnicity or disabilities; referred for an assessment.
+  const fay = await person({ forenames: 'Fay', surname: 'Hale', dob: '2014-04-04', upn: upn(10) });
+  const fayCase = await contactFor(fay, 'referral');
+  await complete(pat, fayCase, 'referral', 'assessment', { summary: 'Needs assessing.', primary_need: 'N3' });
+
+  const r = server.cli(['returns', 'cin', '--year', '2025-26', '--check']);
+  assert.equal(r.status, 1, r.stdout);
+  const lines = r.stdout.trim().split('\n');
+  assert.deepEqual(lines.slice(0, -1).map((l) => l.split(/\s+/).slice(0, 4).join(' ')).sort(), [
+    `4180 child ${fay.id} /people/${fay.id}`,
+    `4220 child ${fay.id} /people/${fay.id}`,
+    `8540 child ${fay.id} /people/${fay.id}`,
+  ]);
+  assert.match(lines.at(-1), /2025-26: 4 children, 4 episodes; 3 errors, 0 queries/);
+  // Writing the return still writes it, but says it does not match the schema.
+  const w = server.cli(['returns', 'cin', '--year', '2025-26', '--out', path.join(server.dir, 'bad.xml')]);
+  assert.equal(w.status, 1);
+  assert.match(w.stderr, /does not match .*cin-2025-26\.xsd/);
+
+  const page = await perf.get('/returns/cin/quality?year=2025-26');
+  assert.equal(page.status, 200);
+  assert.match(page.text_, /3 errors and 0 queries in the 2025-26 return/);
+  const rows = [...page.text_.matchAll(/<tr class="govuk-table__row" data-testid="failure">(.*?)<\/tr>/g)].map((m) => m[1]);
+  assert.equal(rows.length, 3);
+  for (const [rule, message] of [['4180', 'Sex is missing or invalid'], ['4220', 'Ethnicity is missing or invalid'],
+    ['8540', 'Child’s disability is missing or invalid']]) {
+    const row = rows.find((x) => x.includes(`>${rule}<`));
+    assert.ok(row, rule);
+    assert.ok(row.includes(message), row);
+    assert.ok(row.includes(`href="/people/${fay.id}" data-fix="/people/${fay.id}"`), row);
+  }
+  // One rule's records only.
+  const only = await perf.get('/returns/cin/quality?year=2025-26&rule=4220');
+  assert.equal([...only.text_.matchAll(/data-testid="failure"/g)].length, 1);
+  assert.equal((await perf.get('/returns/cin/quality?year=2025-26&rule=0000')).status, 404);
+
+  // Fixed on the person record: the return is clean again.
+  await ok(await pat('PATCH', `/api/v1/people/${fay.id}`, { sex: 'F', ethnicity: 'WIRI', disabilities: ['NONE'] }));
+  const again = server.cli(['returns', 'cin', '--year', '2025-26', '--check']);
+  assert.equal(again.status, 0, again.stdout);
+});
