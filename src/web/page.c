@@ -13,6 +13,7 @@ struct nav_item {
 static const struct nav_item nav[] = {
     {"/", "Home", PERM_SIGNED_IN},
     {"/people", "People", PERM_PEOPLE_VIEW},
+    {"/enquiries", "Enquiries", PERM_ENQUIRIES_VIEW},
     {"/admin/users", "Users", PERM_USERS_ADMIN},
     {"/admin/teams", "Teams", PERM_USERS_ADMIN},
     {"/admin/audit", "Audit", PERM_AUDIT_READ},

@@ -74,5 +74,18 @@ void page_contact_create(struct request *r);
 void page_step(struct request *r);
 void page_step_post(struct request *r);
 void page_step_authorise(struct request *r);
+/* pages_enquiries.c, pages_enquiry.c: councillors' enquiries */
+void page_enquiries(struct request *r);
+void page_enquiries_export(struct request *r);
+void page_enquiries_coordinate(struct request *r);
+void page_enquiry_new(struct request *r);
+void page_enquiry_create(struct request *r);
+void page_enquiry_document(struct request *r);
+void page_enquiry(struct request *r);
+void page_enquiry_assign(struct request *r);
+void page_enquiry_chase(struct request *r);
+void page_enquiry_update_request(struct request *r);
+void page_enquiry_respond(struct request *r);
+void page_enquiry_reply(struct request *r);
 
 #endif
