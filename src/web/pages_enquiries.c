@@ -73,7 +73,10 @@ void enquiry_table(struct buf *b, struct request *r, const struct enquiry_list *
         html(b, "</td><td class=\"govuk-table__cell\">%d</td><td class=\"govuk-table__cell\">",
              q->responses);
         if (update_buttons && strcmp(q->status, "completed") != 0) {
-            html(b, "<form method=\"post\" action=\"/enquiries/%D/update-request\">", q->id);
+            html(b,
+                 "<form method=\"post\" action=\"/enquiries/%D/update-request\"><input "
+                 "type=\"hidden\" name=\"back\" value=\"list\">",
+                 q->id);
             page_csrf(b, r);
             html(b,
                  "<button class=\"govuk-button govuk-button--secondary govuk-!-margin-bottom-0\" "
