@@ -87,5 +87,12 @@ void page_enquiry_chase(struct request *r);
 void page_enquiry_update_request(struct request *r);
 void page_enquiry_respond(struct request *r);
 void page_enquiry_reply(struct request *r);
+/* pages_complaints.c, pages_complaint.c: comments, compliments and complaints */
+void page_complaints(struct request *r);
+void page_complaint_new(struct request *r);
+void page_complaint_create(struct request *r);
+void page_complaint(struct request *r);
+void page_complaint_post(struct request *r);
+void page_complaints_report(struct request *r);
 
 #endif
