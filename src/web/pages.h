@@ -79,6 +79,26 @@ void page_contact(struct request *r);
 void page_step(struct request *r);
 void page_step_post(struct request *r);
 void page_step_authorise(struct request *r);
+/* pages_enquiries.c, pages_enquiry.c: councillors' enquiries */
+void page_enquiries(struct request *r);
+void page_enquiries_export(struct request *r);
+void page_enquiries_coordinate(struct request *r);
+void page_enquiry_new(struct request *r);
+void page_enquiry_create(struct request *r);
+void page_enquiry_document(struct request *r);
+void page_enquiry(struct request *r);
+void page_enquiry_assign(struct request *r);
+void page_enquiry_chase(struct request *r);
+void page_enquiry_update_request(struct request *r);
+void page_enquiry_respond(struct request *r);
+void page_enquiry_reply(struct request *r);
+/* pages_complaints.c, pages_complaint.c: comments, compliments and complaints */
+void page_complaints(struct request *r);
+void page_complaint_new(struct request *r);
+void page_complaint_create(struct request *r);
+void page_complaint(struct request *r);
+void page_complaint_post(struct request *r);
+void page_complaints_report(struct request *r);
 
 /* pages_returns.c: statutory returns (the CIN census) and their data quality */
 void page_returns(struct request *r);
