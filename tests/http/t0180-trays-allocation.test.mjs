@@ -139,10 +139,10 @@ test('a step awaiting authorisation is a task in the manager\'s tray page, not t
     person_id: p.id, outcome: 'referral', answers: { parents_aware: true, decision_reason: 'Refer.' },
   }));
   const step = async (name) => (await ok(await as('fay')('GET', `/api/v1/cases/${caseId}`))).steps.find((s) => s.step === name && s.status !== 'completed');
-  await ok(await as('fay')('POST', `/api/v1/steps/${(await step('referral')).id}/complete`, { outcome: 'assessment', answers: { summary: 'Assess.' } }));
+  await ok(await as('fay')('POST', `/api/v1/steps/${(await step('referral')).id}/complete`, { outcome: 'assessment', answers: { summary: 'Assess.', primary_need: 'N4' } }));
   const assessment = await step('assessment');
   await ok(await as('fay')('POST', `/api/v1/steps/${assessment.id}/complete`, {
-    outcome: 'nfa', answers: { child_seen: true, child_views: 'Fine.', analysis: 'No needs.', factors: ['21'], primary_need: 'N9' },
+    outcome: 'nfa', answers: { started_on: daysAgo(1).slice(0, 10), child_seen: true, child_views: 'Fine.', analysis: 'No needs.', factors: ['21'], primary_need: 'N9' },
   }));
   const web = server.client();
   assert.equal((await web.signIn('mia.web', pw.mia)).status, 303);
