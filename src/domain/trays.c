@@ -137,12 +137,20 @@ static bool read_tasks(struct ctx *x, struct store_stmt *st, struct tray *out, s
     return true;
 }
 
+/* End the read (ok: it succeeded) and, if it did, write its audit row. The
+ * read runs in a read transaction and only the audit row takes the write
+ * lock: a team's tray reads up to a thousand tasks, and SQLite has one writer,
+ * so reading under the write lock would hold up every write in the county.
+ * The audit row is committed before the caller answers. */
 static bool finish(struct ctx *x, bool ok, const char *action, const char *record_type, int64_t id,
                    size_t n, struct err *e)
 {
+    store_rollback(x->conn); /* nothing was written: ends the read */
+    if (!ok || !store_begin(x->conn, true, e))
+        return false;
     char detail[64];
     snprintf(detail, sizeof detail, "%zu rows", n);
-    ok = ok && ctx_audit(x, action, record_type, id, NULL, detail, e) && store_commit(x->conn, e);
+    ok = ctx_audit(x, action, record_type, id, NULL, detail, e) && store_commit(x->conn, e);
     if (!ok)
         store_rollback(x->conn);
     return ok;
@@ -151,7 +159,7 @@ static bool finish(struct ctx *x, bool ok, const char *action, const char *recor
 bool trays_mine(struct ctx *x, struct tray *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
-    if (!access_require(x->who, PERM_CASES_VIEW, e) || !store_begin(x->conn, true, e))
+    if (!access_require(x->who, PERM_CASES_VIEW, e) || !store_begin(x->conn, false, e))
         return false;
     struct store_stmt *st = store_prepare(x->conn, SQL_MINE, e);
     bool ok = st != NULL;
@@ -182,7 +190,7 @@ bool trays_team(struct ctx *x, int64_t team_id, struct tray *out, const char **t
                 struct err *e)
 {
     memset(out, 0, sizeof *out);
-    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !store_begin(x->conn, true, e))
+    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !store_begin(x->conn, false, e))
         return false;
     const char *name;
     int64_t duty = 0;
@@ -246,7 +254,7 @@ bool trays_workload(struct ctx *x, int64_t team_id, struct workload *out, struct
     out->team_id = team_id;
     out->total.name = "";
     out->unallocated.name = "Not allocated to a worker";
-    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !store_begin(x->conn, true, e))
+    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !store_begin(x->conn, false, e))
         return false;
     bool ok = false;
     int64_t duty = 0;
