@@ -248,6 +248,22 @@ const struct route casework_routes[] = {
      "complete a step with an outcome"},
     {"POST", "/api/v1/steps/:id/authorise", PERM_CASES_AUTHORISE, API_WRITE, api_step_authorise,
      "approve or return a step awaiting authorisation"},
+    {"GET", "/api/v1/enquiries", PERM_ENQUIRIES_VIEW, API, api_enquiries_list,
+     "enquiries I can see, filtered, with counts by status"},
+    {"POST", "/api/v1/enquiries", PERM_ENQUIRIES_SUBMIT, API_WRITE, api_enquiries_create,
+     "log an enquiry (documents through the page)"},
+    {"GET", "/api/v1/enquiries/:id", PERM_ENQUIRIES_VIEW, API, api_enquiry_get,
+     "an enquiry with officers, history and documents"},
+    {"POST", "/api/v1/enquiries/:id/assign", PERM_ENQUIRIES_COORDINATE, API_WRITE,
+     api_enquiry_assign, "assign lead and further officers"},
+    {"POST", "/api/v1/enquiries/:id/chase", PERM_ENQUIRIES_COORDINATE, API_WRITE, api_enquiry_chase,
+     "chase the officers"},
+    {"POST", "/api/v1/enquiries/:id/update-request", PERM_ENQUIRIES_SUBMIT, API_WRITE,
+     api_enquiry_update_request, "ask for an update"},
+    {"POST", "/api/v1/enquiries/:id/responses", PERM_ENQUIRIES_RESPOND, API_WRITE,
+     api_enquiry_respond, "an officer's response"},
+    {"POST", "/api/v1/enquiries/:id/reply", PERM_ENQUIRIES_RESPOND, API_WRITE, api_enquiry_reply,
+     "record the reply (completes the enquiry)"},
 };
 
 const size_t casework_routes_count = sizeof casework_routes / sizeof casework_routes[0];
