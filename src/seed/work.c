@@ -212,9 +212,9 @@ static void case_free(struct wk_case *c)
     free(c);
 }
 
-/* Events are the only holders of a case: when the last goes, nothing can
- * reach the case again, closed or not (a case whose pathway has no further
- * event before the as-of day simply stays open in the database). */
+/* Only a case's own events make new events for it, so once none is pending
+ * (closed, or everything next falls after the as-of day) nothing will name
+ * it again. */
 static void case_unref(struct wk_case *c)
 {
     if (c && --c->refs <= 0)
@@ -667,8 +667,10 @@ static bool contact(struct wk *w, int domain, struct err *e)
         ok = add_event(c, "case", "received", w->x->now, e) && wk_write_case(w, c, e) &&
              start_step(w, c, first, w->x->now, given, e) &&
              wk_write_contact_person(w, c, source, e);
-        if (!c->refs) /* nothing pending (the step is after the as-of day) */
-            c->closed = true, c->refs = 1, case_unref(c);
+        if (!c->refs) { /* nothing pending (the step is after the as-of day) */
+            c->refs = 1;
+            case_unref(c);
+        }
     }
     buf_release(&who);
     return ok;
@@ -842,10 +844,7 @@ static void wk_free(struct wk *w)
     while (w->nheap) {
         struct wk_event ev = pop(w);
         free(ev.answers);
-        if (ev.c) {
-            ev.c->closed = true;
-            case_unref(ev.c);
-        }
+        case_unref(ev.c);
     }
     free(w->heap);
     for (int d = 0; d < 3; d++) {
