@@ -3,6 +3,8 @@
 # against a real server, and browser tests in headless Chromium; then build
 # again with AddressSanitizer + UndefinedBehaviorSanitizer and run the unit and
 # HTTP tests against that build too; finally a short run of every fuzz target.
+# Between them, the benchmark harness on the tiny profile (bench/run.sh tiny),
+# so it keeps working.
 # Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +20,13 @@ CASEWORK_BIN=build/casework node --test --test-concurrency=2 tests/http/
 
 echo "== browser tests (build/)"
 CASEWORK_BIN=build/casework node --test --test-concurrency=1 tests/browser/
+
+echo "== benchmark harness (bench/run.sh tiny: fails on errors or non-2xx answers, not on speed)"
+BENCH_OUT=build/bench-tiny bench/run.sh tiny >build/bench-tiny.log 2>&1 || {
+  tail -40 build/bench-tiny.log
+  exit 1
+}
+tail -3 build/bench-tiny.log
 
 echo "== sanitizer build (build-asan/)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCASEWORK_SANITIZE=ON >/dev/null

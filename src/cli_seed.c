@@ -11,10 +11,12 @@
 
 #include "cli.h"
 #include "core/buf.h"
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/codelist.h"
 #include "domain/accounts.h"
 #include "domain/auth.h"
+#include "domain/workflow_def.h"
 #include "seed/seed.h"
 #include "store/store.h"
 
@@ -28,6 +30,39 @@ static double seconds_since(const struct timespec *start)
 static void seed_progress(const struct seed_report *r, void *arg)
 {
     fprintf(stderr, "  %lld people, %.1f s\n", (long long)r->people, seconds_since(arg));
+}
+
+static void work_progress(const struct seed_work_report *r, int64_t day, void *arg)
+{
+    struct buf d = BUF_INIT;
+    clock_format_date(&d, day);
+    fprintf(stderr,
+            "  work to %s: %lld contacts, %lld cases, %lld steps, %lld notes, %lld audit rows, "
+            "%.1f s\n",
+            d.data ? d.data : "?", (long long)r->contacts, (long long)r->cases, (long long)r->steps,
+            (long long)r->notes, (long long)r->audit_rows, seconds_since(arg));
+    buf_release(&d);
+}
+
+/* The definitions and the calendar cases run on, as `casework serve` loads them. */
+static bool load_work_config(const char *config_dir, const struct codelist_set *codes,
+                             struct workflow_set **set, struct calendar **cal, struct err *e)
+{
+    struct buf dir = BUF_INIT, problems = BUF_INIT, closures = BUF_INIT;
+    buf_printf(&dir, "%s/workflows", config_dir);
+    *set = workflow_set_load_dir(dir.data, codes, &problems, e);
+    if (*set) {
+        buf_reset(&dir);
+        buf_printf(&dir, "%s/calendar/bank-holidays-england-and-wales.txt", config_dir);
+        buf_printf(&closures, "%s/calendar/local-closures.txt", config_dir);
+        *cal = calendar_load(dir.data, closures.data, e);
+    } else if (problems.len) {
+        fputs(problems.data, stderr);
+    }
+    buf_release(&dir);
+    buf_release(&problems);
+    buf_release(&closures);
+    return *set && *cal;
 }
 
 /* Size of a SQLite file with its write-ahead log, in bytes (0 if absent). */
@@ -67,6 +102,8 @@ int cli_seed(int argc, char **argv)
     struct err e = ERR_INIT;
     struct buf dir = BUF_INIT;
     struct codelist_set *codes = NULL;
+    struct workflow_set *workflows = NULL;
+    struct calendar *cal = NULL;
     struct store *s = NULL;
     struct arena arena = ARENA_INIT;
     char *end = NULL;
@@ -87,7 +124,9 @@ int cli_seed(int argc, char **argv)
         as_of = clock_days_from_civil(y, 1, 1);
     }
     buf_printf(&dir, "%s/codes", o.cfg.config_dir);
-    if (!(codes = codelist_load_dir(dir.data, &e)) || !(s = cli_open_store(&o, 1, true))) {
+    if (!(codes = codelist_load_dir(dir.data, &e)) ||
+        !load_work_config(o.cfg.config_dir, codes, &workflows, &cal, &e) ||
+        !(s = cli_open_store(&o, 1, true))) {
         if (e.code)
             fprintf(stderr, "casework seed: %s\n", e.message);
         goto done;
@@ -97,9 +136,18 @@ int cli_seed(int argc, char **argv)
     struct principal cli = cli_principal();
     struct ctx x = cli_ctx(store_acquire(s), &cli, &o, &arena);
     x.codes = codes;
+    x.workflows = workflows;
+    x.calendar = cal;
     x.request_id = "seed";
-    struct seed_options so = {o.profile,     seed,          as_of, o.force,
-                              SEED_PASSWORD, seed_progress, &start};
+    struct seed_options so = {.profile = o.profile,
+                              .seed = seed,
+                              .as_of = as_of,
+                              .force = o.force,
+                              .password = SEED_PASSWORD,
+                              .work_years = 10,
+                              .progress = seed_progress,
+                              .arg = &start,
+                              .work_progress = work_progress};
     struct seed_report r;
     bool ok = seed_run(&x, &so, &r, &e);
     store_release(s, x.conn);
@@ -114,15 +162,22 @@ int cli_seed(int argc, char **argv)
     printf("seeded profile %s (seed %llu): %lld people (%lld planted near-duplicates, first id "
            "%lld), %lld relationships, %lld addresses, %lld search keys, %lld teams, %lld users, "
            "%lld audit rows\n"
+           "work over 10 years: %lld contacts, %lld cases (%lld open, allocated), %lld steps "
+           "(%lld completed, %lld authorised, %lld late), %lld allocations, %lld case notes\n"
            "time: %.1f s writing, %.1f s with the final checkpoint; database size: %.1f MB\n"
            "every seeded user's password: %s\n",
            o.profile, seed, (long long)r.people, (long long)r.duplicates,
            (long long)r.first_person_id, (long long)r.relationships, (long long)r.addresses,
            (long long)r.keys, (long long)r.teams, (long long)r.users, (long long)r.audit_rows,
-           seeding, seconds_since(&start), (double)file_bytes(o.cfg.database) / 1e6, SEED_PASSWORD);
+           (long long)r.work.contacts, (long long)r.work.cases, (long long)r.work.open_cases,
+           (long long)r.work.steps, (long long)r.work.completed, (long long)r.work.authorised,
+           (long long)r.work.late, (long long)r.work.allocations, (long long)r.work.notes, seeding,
+           seconds_since(&start), (double)file_bytes(o.cfg.database) / 1e6, SEED_PASSWORD);
     rc = 0;
 done:
     store_close(s);
+    workflow_set_free(workflows);
+    calendar_free(cal);
     codelist_free_set(codes);
     buf_release(&dir);
     arena_release(&arena);

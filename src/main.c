@@ -16,6 +16,7 @@
 #include "access/audit.h"
 #include "core/buf.h"
 #include "core/calendar.h"
+#include "domain/enquiry_config.h"
 #include "core/clock.h"
 #include "core/codelist.h"
 #include "core/config.h"
@@ -363,6 +364,7 @@ static int cmd_serve(int argc, char **argv)
     struct codelist_set *codes = codelist_load_dir(codes_dir.data, &e);
     struct workflow_set *workflows = NULL;
     struct calendar *cal = NULL;
+    struct enquiry_config *enquiries = NULL;
     buf_release(&codes_dir);
     if (!codes) {
         fprintf(stderr, "casework: %s\n", e.message);
@@ -379,6 +381,14 @@ static int cmd_serve(int argc, char **argv)
     buf_release(&closures);
     if (!cal) {
         fprintf(stderr, "casework: %s\n", e.message);
+        goto done;
+    }
+    struct buf enquiries_dir = BUF_INIT;
+    buf_printf(&enquiries_dir, "%s/enquiries", o.cfg.config_dir);
+    enquiries = enquiry_config_load(enquiries_dir.data, &e);
+    buf_release(&enquiries_dir);
+    if (!enquiries) {
+        fprintf(stderr, "casework: config/enquiries: %s\n", e.message);
         goto done;
     }
     for (size_t i = 0; i < workflow_set_count(workflows); i++) {
@@ -399,6 +409,7 @@ static int cmd_serve(int argc, char **argv)
                            .codes = codes,
                            .workflows = workflows,
                            .calendar = cal,
+                           .enquiries = enquiries,
                            .store = s,
                            .routes = casework_routes,
                            .nroutes = casework_routes_count,
@@ -435,6 +446,7 @@ done:
     store_close(s);
     workflow_set_free(workflows);
     calendar_free(cal);
+    enquiry_config_free(enquiries);
     codelist_free_set(codes);
     config_free(&o.cfg);
     return rc;

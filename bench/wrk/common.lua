@@ -18,8 +18,23 @@ function setup(thread)
   thread:set("thread_number", threads)
 end
 
-function bearer()
-  local token = os.getenv("BENCH_TOKEN")
-  assert(token and token ~= "", "BENCH_TOKEN is not set")
+-- The Authorization header for the token in the environment variable name
+-- (default BENCH_TOKEN).
+function bearer(name)
+  name = name or "BENCH_TOKEN"
+  local token = os.getenv(name)
+  assert(token and token ~= "", name .. " is not set")
   return { ["Authorization"] = "Bearer " .. token }
+end
+
+-- The non-empty lines of the file path names (asserted readable and non-empty).
+function lines(path)
+  local file = assert(io.open(path or "", "r"), "cannot read " .. tostring(path))
+  local out = {}
+  for line in file:lines() do
+    if line ~= "" then out[#out + 1] = line end
+  end
+  file:close()
+  assert(#out > 0, tostring(path) .. " is empty")
+  return out
 end

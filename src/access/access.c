@@ -2,16 +2,20 @@
 
 #include <string.h>
 
-static const char *role_names[ROLE_COUNT] = {"administrator", "manager", "practitioner", "auditor"};
-static const char *role_labels[ROLE_COUNT] = {"Administrator", "Manager", "Practitioner",
-                                              "Auditor (read-only)"};
+static const char *role_names[ROLE_COUNT] = {
+    "administrator",       "manager",           "practitioner", "auditor", "councillor",
+    "enquiry_coordinator", "complaints_officer"};
+static const char *role_labels[ROLE_COUNT] = {"Administrator",     "Manager",
+                                              "Practitioner",      "Auditor (read-only)",
+                                              "Councillor",        "Enquiry co-ordinator",
+                                              "Complaints officer"};
 
 /* Which roles hold which permission. An auditor reads the audit log and
  * nothing else changes; practitioners and managers get case permissions in
  * later issues. */
 static const bool grants[PERM_COUNT][ROLE_COUNT] = {
-    [PERM_NONE] = {true, true, true, true},
-    [PERM_SIGNED_IN] = {true, true, true, true},
+    [PERM_NONE] = {true, true, true, true, true, true, true},
+    [PERM_SIGNED_IN] = {true, true, true, true, true, true, true},
     [PERM_USERS_ADMIN] = {true, false, false, false},
     [PERM_AUDIT_READ] = {true, false, false, true},
     /* The read-only auditor may look but not change. */
@@ -24,7 +28,16 @@ static const bool grants[PERM_COUNT][ROLE_COUNT] = {
     [PERM_CASES_AUTHORISE] = {true, true, false, false},
     [PERM_CASES_ALLOCATE] = {true, true, false, false},
     /* The performance team's work: administrators and managers (who fix the data). */
-    [PERM_RETURNS] = {true, true, false, false},
+    [PERM_RETURNS] = {true, true, false, false, false, false, false},
+    /* Columns: administrator, manager, practitioner, auditor, councillor,
+     * enquiry co-ordinator, complaints officer. Managers and practitioners
+     * are the officers enquiries are assigned to; the auditor reads. */
+    [PERM_ENQUIRIES_SUBMIT] = {false, false, false, false, true, false, false},
+    [PERM_ENQUIRIES_VIEW] = {true, true, true, true, true, true, false},
+    [PERM_ENQUIRIES_RESPOND] = {true, true, true, false, false, true, false},
+    [PERM_ENQUIRIES_COORDINATE] = {true, false, false, false, false, true, false},
+    [PERM_COMPLAINTS_VIEW] = {true, false, false, true, false, false, true},
+    [PERM_COMPLAINTS_MANAGE] = {true, false, false, false, false, false, true},
 };
 
 const char *access_role_name(enum role r)
@@ -73,6 +86,18 @@ const char *access_perm_name(enum perm p)
         return "cases.allocate";
     case PERM_RETURNS:
         return "returns";
+    case PERM_ENQUIRIES_SUBMIT:
+        return "enquiries.submit";
+    case PERM_ENQUIRIES_VIEW:
+        return "enquiries.view";
+    case PERM_ENQUIRIES_RESPOND:
+        return "enquiries.respond";
+    case PERM_ENQUIRIES_COORDINATE:
+        return "enquiries.coordinate";
+    case PERM_COMPLAINTS_VIEW:
+        return "complaints.view";
+    case PERM_COMPLAINTS_MANAGE:
+        return "complaints.manage";
     case PERM_COUNT:
         break;
     }

@@ -15,7 +15,18 @@
 
 #include "core/err.h"
 
-enum role { ROLE_ADMINISTRATOR, ROLE_MANAGER, ROLE_PRACTITIONER, ROLE_AUDITOR, ROLE_COUNT };
+enum role {
+    ROLE_ADMINISTRATOR,
+    ROLE_MANAGER,
+    ROLE_PRACTITIONER,
+    ROLE_AUDITOR,
+    /* Councillor enquiries and complaints (docs/ENQUIRIES.md): none of these
+     * sees social care records. */
+    ROLE_COUNCILLOR,          /* logs enquiries and sees only their own */
+    ROLE_ENQUIRY_COORDINATOR, /* sees every enquiry, assigns, chases, records replies */
+    ROLE_COMPLAINTS_OFFICER,  /* runs comments, compliments and complaints */
+    ROLE_COUNT
+};
 
 enum perm {
     PERM_NONE,            /* public: no sign-in needed */
@@ -29,6 +40,14 @@ enum perm {
     PERM_CASES_AUTHORISE, /* authorise or return a step someone else completed */
     PERM_CASES_ALLOCATE,  /* allocate and reallocate cases */
     PERM_RETURNS,         /* statutory returns (CIN census) and their data-quality lists */
+    /* Enquiries: the domain narrows each to the enquiries the user may see
+     * (a councillor's own, an officer's assigned, all for a co-ordinator). */
+    PERM_ENQUIRIES_SUBMIT,     /* log an enquiry as a councillor */
+    PERM_ENQUIRIES_VIEW,       /* see enquiries */
+    PERM_ENQUIRIES_RESPOND,    /* respond to or reply on an enquiry (assigned officers) */
+    PERM_ENQUIRIES_COORDINATE, /* see all, assign officers, chase */
+    PERM_COMPLAINTS_VIEW,      /* see comments, compliments and complaints, and reports */
+    PERM_COMPLAINTS_MANAGE,    /* record and run them */
     PERM_COUNT
 };
 

@@ -79,4 +79,14 @@ void api_tray_mine(struct request *r);
 void api_team_tray(struct request *r);
 void api_team_workload(struct request *r);
 
+/* api_enquiries.c: councillors' enquiries */
+void api_enquiries_list(struct request *r);
+void api_enquiries_create(struct request *r);
+void api_enquiry_get(struct request *r);
+void api_enquiry_assign(struct request *r);
+void api_enquiry_chase(struct request *r);
+void api_enquiry_update_request(struct request *r);
+void api_enquiry_respond(struct request *r);
+void api_enquiry_reply(struct request *r);
+
 #endif

@@ -386,6 +386,7 @@ static json_t *tray_json(const struct tray *t)
             k->to_authorise, "due_today", k->due_today, "overdue", k->overdue);
         json_object_set_new(j, "due_at", instant(k->due_at));
         json_object_set_new(j, "allocated_user_id", id_or_null(k->allocated_user_id));
+        json_object_set_new(j, "allocated_team_id", id_or_null(k->allocated_team_id));
         json_array_append_new(tasks, j);
     }
     return json_pack("{s:o, s:b}", "tasks", tasks, "truncated", t->truncated);
@@ -408,7 +409,7 @@ void api_team_tray(struct request *r)
     struct err e = ERR_INIT;
     if (!http_param_id(r, "id", &id))
         return;
-    if (!trays_team(http_ctx(r), id, &t, &e))
+    if (!trays_team(http_ctx(r), id, &t, NULL, &e))
         http_reply_err(r, &e);
     else
         http_reply_json(r, 200, tray_json(&t));
@@ -442,8 +443,10 @@ void api_team_workload(struct request *r)
     for (size_t i = 0; i < w.n; i++)
         json_array_append_new(rows, workload_row_json(&w.rows[i]));
     http_reply_json(r, 200,
-                    json_pack("{s:I, s:s, s:o, s:o}", "team_id", (json_int_t)w.team_id, "team_name",
-                              w.team_name, "workers", rows, "total", workload_row_json(&w.total)));
+                    json_pack("{s:I, s:s, s:o, s:o, s:o}", "team_id", (json_int_t)w.team_id,
+                              "team_name", w.team_name, "workers", rows, "unallocated",
+                              workload_row_json(&w.unallocated), "total",
+                              workload_row_json(&w.total)));
 }
 
 void api_caseload_reallocate(struct request *r)

@@ -51,6 +51,9 @@ static const struct key keys[] = {
     {"note_edit_minutes", K_LONG, S(note_edit_minutes), "60", 0, 7 * 24 * 60,
      "minutes after saving a case note in which its author may correct it in place; later "
      "edits add a new version (0: every edit does)"},
+    {"duty_team", K_STRING, S(duty_team), "", 0, 0,
+     "name of the front-door (duty) team: new contacts' cases are held in its tray until "
+     "allocated, as are cases no one holds (empty: the recording worker's team)"},
 };
 #undef S
 enum { NKEYS = sizeof keys / sizeof keys[0] };

@@ -114,7 +114,8 @@ static bool check_role(const char *s, enum role *out, struct err *e)
 {
     if (!access_parse_role(s, out))
         return err_set(e, ERR_INVALID, "role",
-                       "Role must be administrator, manager, practitioner or auditor");
+                       "Role must be administrator, manager, practitioner, auditor, councillor, "
+                       "enquiry_coordinator or complaints_officer");
     return true;
 }
 

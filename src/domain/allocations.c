@@ -198,3 +198,49 @@ done:
         store_rollback(x->conn);
     return ok;
 }
+
+static const char SQL_TEAM_BY_NAME[] = "SELECT id FROM teams WHERE name = :name";
+static const char SQL_FIRST_TEAM[] = "SELECT MIN(team_id) FROM user_teams WHERE user_id = :user_id";
+
+bool cases_duty_team(struct ctx *x, int64_t *team_id, struct err *e)
+{
+    *team_id = 0;
+    const char *name = x->cfg && x->cfg->duty_team ? x->cfg->duty_team : "";
+    if (!*name)
+        return true;
+    struct store_stmt *st = store_prepare(x->conn, SQL_TEAM_BY_NAME, e);
+    if (!st)
+        return false;
+    store_bind_text(st, ":name", name);
+    enum store_step_result r = store_step(st, e);
+    if (r == STORE_ERROR)
+        return false;
+    if (r == STORE_DONE)
+        return err_set(e, ERR_CONFLICT, "",
+                       "The configured duty_team '%.100s' is not a team: an administrator must "
+                       "add it or change the setting",
+                       name);
+    *team_id = store_col_int64(st, 0);
+    return true;
+}
+
+bool cases_hold_new(struct ctx *x, int64_t case_id, struct err *e)
+{
+    int64_t team_id;
+    if (!cases_duty_team(x, &team_id, e))
+        return false;
+    const char *reason = "New work: held by the front-door (duty) team until allocated";
+    if (!team_id) {
+        struct store_stmt *st = store_prepare(x->conn, SQL_FIRST_TEAM, e);
+        if (!st)
+            return false;
+        store_bind_int64(st, ":user_id", x->who->user_id);
+        if (store_step(st, e) != STORE_ROW)
+            return false;
+        team_id = store_col_is_null(st, 0) ? 0 : store_col_int64(st, 0);
+        reason = "New work: held by the recording worker's team until allocated";
+    }
+    /* No team at all: the case stays unheld, and every team's tray shows it,
+     * so it is not lost (see trays.c). */
+    return !team_id || allocate_in(x, case_id, 0, team_id, reason, e);
+}

@@ -43,6 +43,29 @@ bool cases_complete_in(struct ctx *x, int64_t step_id, const char *outcome, cons
                        const char *closure_reason, struct buf *missing, int64_t *case_id_out,
                        struct err *e);
 
+/* --- allocations.c ------------------------------------------------------------ */
+
+/* The configured front-door team (config duty_team, by name): *team_id gets
+ * its id, or 0 when none is configured. ERR_CONFLICT if the name is not a
+ * team. */
+bool cases_duty_team(struct ctx *x, int64_t *team_id, struct err *e);
+/* Hold a new case in a team's tray until a manager allocates it to a worker:
+ * the duty team, else the recording worker's first team (by id); nothing if
+ * neither exists (the case then shows in every team's tray as held by no
+ * one). Inside the caller's write transaction; audited as case.allocate. */
+bool cases_hold_new(struct ctx *x, int64_t case_id, struct err *e);
+
+/* --- contacts.c --------------------------------------------------------------- */
+
+/* A children's front-door decision of early help (outcome id "early_help")
+ * hands the child on: a case on the newest early_help pathway opens now, from
+ * the same contact, its first step filled from the decision's answers
+ * (referral source, referrer, concern) and held as new work is
+ * (cases_hold_new). Nothing happens for other outcomes or domains, or where
+ * no early_help pathway is loaded. Inside the caller's write transaction. */
+bool contacts_hand_on(struct ctx *x, const struct case_record *c, const struct workflow_def *from,
+                      const char *outcome, const json_t *answers, struct err *e);
+
 /* Load a step and its case in the caller's transaction (access checked
  * through the case's person); *s points into c->steps. */
 bool cases_load_step(struct ctx *x, int64_t step_id, struct case_record *c, struct case_step **s,

@@ -160,7 +160,8 @@ bool contacts_create(struct ctx *x, const struct contact_input *in, int64_t *id_
             }
         bool started =
             cases_insert(x, in->people[i], id, d, received_at, &case_id, e) &&
-            cases_start_step(x, case_id, in->people[i], first, received_at, given, NULL, e);
+            cases_start_step(x, case_id, in->people[i], first, received_at, given, NULL, e) &&
+            cases_hold_new(x, case_id, e);
         json_decref(given);
         if (!started)
             break;
@@ -287,5 +288,39 @@ bool contacts_decide(struct ctx *x, int64_t contact_id, int64_t person_id, const
 done:
     if (!ok)
         store_rollback(x->conn);
+    return ok;
+}
+
+bool contacts_hand_on(struct ctx *x, const struct case_record *c, const struct workflow_def *from,
+                      const char *outcome, const json_t *answers, struct err *e)
+{
+    if (strcmp(outcome, "early_help") || workflow_def_domain(from) != WORKFLOW_CHILDREN)
+        return true;
+    /* A council without an early help pathway: the decision just closes the case. */
+    if (!x->workflows || !workflow_set_newest(x->workflows, "early_help"))
+        return true;
+    const struct workflow_def *d;
+    if (!cases_definition_for_new(x, "early_help", &d, e))
+        return false;
+    const struct workflow_step *first = workflow_def_start_at(d, 0);
+    /* The request for support starts from what the front door recorded. */
+    json_t *given = json_object();
+    const char *from_keys[] = {"referral_source", "referrer", "concern"};
+    const char *to_keys[] = {"referral_source", "requested_by", "needs"};
+    for (size_t k = 0; k < sizeof from_keys / sizeof from_keys[0]; k++) {
+        json_t *v = json_object_get(answers, from_keys[k]);
+        if (json_is_string(v) && workflow_step_field(first, to_keys[k]))
+            json_object_set(given, to_keys[k], v);
+    }
+    for (size_t f = 0; f < first->nfields; f++)
+        if (first->fields[f].type == WORKFLOW_FIELD_PERSON) {
+            json_object_set_new(given, first->fields[f].name, json_integer(c->person_id));
+            break;
+        }
+    int64_t case_id;
+    bool ok = cases_insert(x, c->person_id, c->contact_id, d, x->now, &case_id, e) &&
+              cases_start_step(x, case_id, c->person_id, first, x->now, given, NULL, e) &&
+              cases_hold_new(x, case_id, e);
+    json_decref(given);
     return ok;
 }

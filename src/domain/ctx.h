@@ -19,13 +19,15 @@
 struct codelist_set;
 struct workflow_set;
 struct calendar;
+struct enquiry_config;
 
 struct ctx {
     struct store_conn *conn;
-    const struct codelist_set *codes;     /* config/codes, for validating coded fields */
-    const struct workflow_set *workflows; /* config/workflows: pathway definitions */
-    const struct calendar *calendar;      /* config/calendar: working days for due instants */
-    const struct principal *who;          /* NULL when anonymous or the CLI acting as the system */
+    const struct codelist_set *codes;       /* config/codes, for validating coded fields */
+    const struct workflow_set *workflows;   /* config/workflows: pathway definitions */
+    const struct calendar *calendar;        /* config/calendar: working days for due instants */
+    const struct enquiry_config *enquiries; /* config/enquiries: service areas and levels */
+    const struct principal *who; /* NULL when anonymous or the CLI acting as the system */
     const struct config *cfg;
     struct arena *arena; /* request-lifetime allocations for results */
     int64_t now;

@@ -22,9 +22,12 @@ static const char SQL_ADDRESS[] =
     "SELECT line1, COALESCE(line2, ''), COALESCE(town, ''), COALESCE(postcode, '')"
     " FROM addresses WHERE person_id = :id AND to_date IS NULL ORDER BY id DESC LIMIT 1";
 /* The person's last completed step of this kind, in any of their cases. */
+/* "+s.status": without table statistics SQLite would otherwise walk every
+ * completed step in the database through case_steps_open; the person's
+ * cases are a handful. */
 static const char SQL_LAST_OF_KIND[] =
     "SELECT s.answers FROM case_steps s JOIN cases c ON c.id = s.case_id"
-    " WHERE c.person_id = :person_id AND s.step = :step AND s.status = 'completed'"
+    " WHERE c.person_id = :person_id AND s.step = :step AND +s.status = 'completed'"
     " ORDER BY s.completed_at DESC, s.id DESC LIMIT 1";
 
 static bool text_ok(const struct workflow_field *f, const char *v, size_t max, bool lines,

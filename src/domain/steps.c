@@ -374,7 +374,9 @@ bool cases_complete_in(struct ctx *x, int64_t step_id, const char *outcome, cons
     if (!ws->authorise && (!add_version(x, step_id, s->version, text, o->id, NULL, e) ||
                            !apply_outcome(x, &c, cd.d, o, closure_reason, e)))
         goto done;
-    if (c.contact_id && c.nsteps && c.steps[0].id == step_id && !record_decision(x, &c, o->id, e))
+    if (c.contact_id && c.nsteps && c.steps[0].id == step_id &&
+        (!record_decision(x, &c, o->id, e) ||
+         (!ws->authorise && !contacts_hand_on(x, &c, cd.d, o->id, m, e))))
         goto done;
     ok = true;
 done:

@@ -8,39 +8,71 @@
 
 #include "core/calendar.h"
 #include "core/clock.h"
+#include "domain/cases_internal.h"
 #include "domain/people.h"
 #include "domain/workflow_def.h"
 
 #define TASK_COLUMNS                                                                               \
-    "SELECT s.id, s.case_id, k.person_id, p.forenames || ' ' || p.surname, s.step, s.status,"      \
-    " COALESCE(s.due_at, 0), COALESCE(k.allocated_user_id, 0), k.pathway, k.version"               \
-    " FROM case_steps s JOIN cases k ON k.id = s.case_id JOIN people p ON p.id = k.person_id"
-#define TASK_ORDER                                                                                 \
-    " ORDER BY CASE WHEN s.due_at IS NULL THEN 1 ELSE 0 END, s.due_at, s.id LIMIT :limit"
+    "SELECT s.id AS step_id, s.case_id, k.person_id, p.forenames || ' ' || p.surname, s.step,"     \
+    " s.status, COALESCE(s.due_at, 0) AS due, COALESCE(k.allocated_user_id, 0), k.pathway,"        \
+    " k.version, COALESCE(k.allocated_team_id, 0), COALESCE(u.display_name, '')"                   \
+    " FROM case_steps s JOIN cases k ON k.id = s.case_id JOIN people p ON p.id = k.person_id"      \
+    " LEFT JOIN users u ON u.id = k.allocated_user_id"
+/* Due first, no time limit last. The UNIONs below let each part use its own
+ * index (cases by holder, then their steps by case) where one WHERE with ORs
+ * would scan every open step. */
+#define TASK_ORDER ") AS t ORDER BY CASE WHEN due = 0 THEN 1 ELSE 0 END, due, step_id LIMIT :limit"
 
 /* A worker's own steps; a manager's authorisations on cases their teams or
- * team-mates hold (never a step they completed: four eyes). */
-static const char SQL_MINE[] = TASK_COLUMNS
-    " WHERE k.status = 'open' AND ((s.status IN ('open', 'draft')"
-    " AND k.allocated_user_id = :user) OR (:manager = 1"
-    " AND s.status = 'awaiting_authorisation' AND COALESCE(s.submitted_by, 0) <> :user"
-    " AND (k.allocated_team_id IN (SELECT team_id FROM user_teams WHERE user_id = :user)"
-    " OR k.allocated_user_id IN (SELECT m.user_id FROM user_teams m WHERE m.team_id IN"
-    " (SELECT team_id FROM user_teams WHERE user_id = :user)))))" TASK_ORDER;
-static const char SQL_TEAM_TASKS[] = TASK_COLUMNS
-    " WHERE k.status = 'open' AND s.status IN ('open', 'draft',"
-    " 'awaiting_authorisation') AND (k.allocated_team_id = :team"
-    " OR k.allocated_user_id IN (SELECT user_id FROM user_teams WHERE team_id = :team))" TASK_ORDER;
+ * team-mates hold (never a step they completed: four eyes). Each part starts
+ * from the cases held (a team's 30 workers hold about 1,200), not from the
+ * county's steps awaiting authorisation; "awaiting authorisation" is said as
+ * NOT IN so the planner cannot take case_steps_open instead. A case with a
+ * worker is found through the worker (allocation keeps the worker in the
+ * case's team), one with none through its team, so no step is found twice. */
+#define AWAITING                                                                                   \
+    " AND k.status = 'open' AND s.status NOT IN ('open', 'draft', 'completed', 'cancelled')"       \
+    " AND COALESCE(s.submitted_by, 0) <> :user"
+static const char SQL_MINE[] =
+    "SELECT * FROM (" TASK_COLUMNS " WHERE k.allocated_user_id = :user AND k.status = 'open'"
+    " AND s.status IN ('open', 'draft')"
+    " UNION ALL " TASK_COLUMNS " WHERE :manager = 1 AND k.allocated_user_id IN (SELECT m.user_id"
+    " FROM user_teams mine JOIN user_teams m ON m.team_id = mine.team_id"
+    " WHERE mine.user_id = :user)" AWAITING " UNION ALL " TASK_COLUMNS
+    " WHERE :manager = 1 AND k.allocated_team_id IN (SELECT team_id FROM user_teams"
+    " WHERE user_id = :user) AND k.allocated_user_id IS NULL" AWAITING TASK_ORDER;
+/* A team's tray: cases the team holds with no worker, cases its members hold
+ * and, for the duty team (or every team when none is configured), cases no
+ * one holds, so nothing waits unseen. A case held by the team and one of its
+ * members is listed once (the first part takes only cases with no worker). */
+/* "Not finished" is said as NOT IN so the planner cannot start from the
+ * county's open steps (case_steps_open) instead of the team's cases. */
+#define TEAM_STEPS " AND k.status = 'open' AND s.status NOT IN ('completed', 'cancelled')"
+static const char SQL_TEAM_TASKS[] =
+    "SELECT * FROM (" TASK_COLUMNS " WHERE k.allocated_team_id = :team"
+    " AND k.allocated_user_id IS NULL" TEAM_STEPS " UNION ALL " TASK_COLUMNS
+    " WHERE k.allocated_user_id IN (SELECT user_id FROM user_teams WHERE team_id = "
+    ":team)" TEAM_STEPS " UNION ALL " TASK_COLUMNS
+    " WHERE :unheld = 1 AND k.allocated_team_id IS NULL"
+    " AND k.allocated_user_id IS NULL" TEAM_STEPS TASK_ORDER;
 static const char SQL_TEAM[] = "SELECT name FROM teams WHERE id = :id";
 static const char SQL_MEMBERS[] =
     "SELECT u.id, u.display_name FROM user_teams m JOIN users u ON u.id = m.user_id"
     " WHERE m.team_id = :team ORDER BY u.display_name, u.id LIMIT :limit";
+/* Each open case of the team's members with its unfinished steps (a case
+ * with none gives one row with NULL step columns). */
+#define LOAD_COLUMNS                                                                               \
+    " k.id, COALESCE(s.step, ''), COALESCE(s.due_at, 0), k.pathway, k.version, s.id"               \
+    " FROM cases k LEFT JOIN case_steps s ON s.case_id = k.id"                                     \
+    " AND s.status IN ('open', 'draft', 'awaiting_authorisation') WHERE k.status = 'open'"
 static const char SQL_LOAD[] =
-    "SELECT k.allocated_user_id, k.id, COALESCE(s.step, ''), COALESCE(s.due_at, 0), k.pathway,"
-    " k.version, s.id FROM cases k LEFT JOIN case_steps s ON s.case_id = k.id"
-    " AND s.status IN ('open', 'draft', 'awaiting_authorisation')"
-    " WHERE k.status = 'open' AND k.allocated_user_id IN"
+    "SELECT k.allocated_user_id," LOAD_COLUMNS " AND k.allocated_user_id IN"
     " (SELECT user_id FROM user_teams WHERE team_id = :team) ORDER BY k.allocated_user_id, k.id";
+/* The cases in the team's tray that no worker holds (as in SQL_TEAM_TASKS). */
+static const char SQL_LOAD_UNALLOCATED[] =
+    "SELECT 0," LOAD_COLUMNS " AND k.allocated_team_id = :team AND k.allocated_user_id IS NULL"
+    " UNION ALL SELECT 0," LOAD_COLUMNS " AND :unheld = 1 AND k.allocated_team_id IS NULL"
+    " AND k.allocated_user_id IS NULL ORDER BY 2";
 
 static const char *dup(struct ctx *x, struct store_stmt *st, int col)
 {
@@ -80,6 +112,8 @@ static bool read_tasks(struct ctx *x, struct store_stmt *st, struct tray *out, s
         t->status = dup(x, st, 5);
         t->due_at = store_col_int64(st, 6);
         t->allocated_user_id = store_col_int64(st, 7);
+        t->allocated_team_id = store_col_int64(st, 10);
+        t->holder_name = dup(x, st, 11);
         const struct workflow_step *ws =
             step_of(x, store_col_text(st, 8), (int)store_col_int64(st, 9), t->step);
         t->title = ws ? ws->title : t->step;
@@ -103,12 +137,20 @@ static bool read_tasks(struct ctx *x, struct store_stmt *st, struct tray *out, s
     return true;
 }
 
+/* End the read (ok: it succeeded) and, if it did, write its audit row. The
+ * read runs in a read transaction and only the audit row takes the write
+ * lock: a team's tray reads up to a thousand tasks, and SQLite has one writer,
+ * so reading under the write lock would hold up every write in the county.
+ * The audit row is committed before the caller answers. */
 static bool finish(struct ctx *x, bool ok, const char *action, const char *record_type, int64_t id,
                    size_t n, struct err *e)
 {
+    store_rollback(x->conn); /* nothing was written: ends the read */
+    if (!ok || !store_begin(x->conn, true, e))
+        return false;
     char detail[64];
     snprintf(detail, sizeof detail, "%zu rows", n);
-    ok = ok && ctx_audit(x, action, record_type, id, NULL, detail, e) && store_commit(x->conn, e);
+    ok = ctx_audit(x, action, record_type, id, NULL, detail, e) && store_commit(x->conn, e);
     if (!ok)
         store_rollback(x->conn);
     return ok;
@@ -117,7 +159,7 @@ static bool finish(struct ctx *x, bool ok, const char *action, const char *recor
 bool trays_mine(struct ctx *x, struct tray *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
-    if (!access_require(x->who, PERM_CASES_VIEW, e) || !store_begin(x->conn, true, e))
+    if (!access_require(x->who, PERM_CASES_VIEW, e) || !store_begin(x->conn, false, e))
         return false;
     struct store_stmt *st = store_prepare(x->conn, SQL_MINE, e);
     bool ok = st != NULL;
@@ -144,19 +186,24 @@ static bool team_name(struct ctx *x, int64_t team_id, const char **name, struct 
     return true;
 }
 
-bool trays_team(struct ctx *x, int64_t team_id, struct tray *out, struct err *e)
+bool trays_team(struct ctx *x, int64_t team_id, struct tray *out, const char **team_name_out,
+                struct err *e)
 {
     memset(out, 0, sizeof *out);
-    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !store_begin(x->conn, true, e))
+    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !store_begin(x->conn, false, e))
         return false;
     const char *name;
-    bool ok = team_name(x, team_id, &name, e);
+    int64_t duty = 0;
+    bool ok = team_name(x, team_id, &name, e) && cases_duty_team(x, &duty, e);
     struct store_stmt *st = ok ? store_prepare(x->conn, SQL_TEAM_TASKS, e) : NULL;
     ok = st != NULL;
     if (ok) {
         store_bind_int64(st, ":team", team_id);
+        store_bind_int64(st, ":unheld", !duty || duty == team_id ? 1 : 0);
         ok = read_tasks(x, st, out, e);
     }
+    if (ok && team_name_out)
+        *team_name_out = name;
     return finish(x, ok, "tray.view", "team", team_id, out->n, e);
 }
 
@@ -168,15 +215,50 @@ static void add(struct workload_row *to, const struct workload_row *r)
     to->weighted += r->weighted;
 }
 
+/* Count the rows of SQL_LOAD or SQL_LOAD_UNALLOCATED (ordered by holder, then
+ * case) into the members' rows, holder 0 into out->unallocated. */
+static bool tally(struct ctx *x, struct store_stmt *st, struct workload *out, struct err *e)
+{
+    int64_t last_case = 0;
+    struct workload_row *w = NULL;
+    enum store_step_result r;
+    while ((r = store_step(st, e)) == STORE_ROW) {
+        int64_t user = store_col_int64(st, 0), case_id = store_col_int64(st, 1);
+        if (!w || w->user_id != user) {
+            w = user ? NULL : &out->unallocated;
+            for (size_t i = 0; i < out->n && !w; i++)
+                if (out->rows[i].user_id == user)
+                    w = &out->rows[i];
+            if (!w)
+                continue;
+        }
+        if (case_id != last_case) {
+            w->open_cases++;
+            last_case = case_id;
+        }
+        if (store_col_is_null(st, 6))
+            continue; /* an open case with no open step */
+        int64_t due = store_col_int64(st, 3);
+        const struct workflow_step *ws =
+            step_of(x, store_col_text(st, 4), (int)store_col_int64(st, 5), store_col_text(st, 2));
+        w->open_tasks++;
+        w->overdue_tasks += due && calendar_is_overdue(due, x->now) ? 1 : 0;
+        w->weighted += ws ? ws->weight : 1;
+    }
+    return r != STORE_ERROR;
+}
+
 bool trays_workload(struct ctx *x, int64_t team_id, struct workload *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
     out->team_id = team_id;
     out->total.name = "";
-    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !store_begin(x->conn, true, e))
+    out->unallocated.name = "Not allocated to a worker";
+    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !store_begin(x->conn, false, e))
         return false;
     bool ok = false;
-    if (!team_name(x, team_id, &out->team_name, e))
+    int64_t duty = 0;
+    if (!team_name(x, team_id, &out->team_name, e) || !cases_duty_team(x, &duty, e))
         goto done;
     out->rows = arena_alloc(x->arena, WORKLOAD_MAX_MEMBERS * sizeof *out->rows);
     if (!out->rows) {
@@ -198,35 +280,15 @@ bool trays_workload(struct ctx *x, int64_t team_id, struct workload *out, struct
     if (r == STORE_ERROR || !(st = store_prepare(x->conn, SQL_LOAD, e)))
         goto done;
     store_bind_int64(st, ":team", team_id);
-    int64_t last_case = 0;
-    struct workload_row *w = NULL;
-    while ((r = store_step(st, e)) == STORE_ROW) {
-        int64_t user = store_col_int64(st, 0), case_id = store_col_int64(st, 1);
-        if (!w || w->user_id != user) {
-            w = NULL;
-            for (size_t i = 0; i < out->n && !w; i++)
-                if (out->rows[i].user_id == user)
-                    w = &out->rows[i];
-            if (!w)
-                continue;
-        }
-        if (case_id != last_case) {
-            w->open_cases++;
-            last_case = case_id;
-        }
-        if (store_col_is_null(st, 6))
-            continue; /* an open case with no open step */
-        int64_t due = store_col_int64(st, 3);
-        const struct workflow_step *ws =
-            step_of(x, store_col_text(st, 4), (int)store_col_int64(st, 5), store_col_text(st, 2));
-        w->open_tasks++;
-        w->overdue_tasks += due && calendar_is_overdue(due, x->now) ? 1 : 0;
-        w->weighted += ws ? ws->weight : 1;
-    }
-    if (r == STORE_ERROR)
+    if (!tally(x, st, out, e) || !(st = store_prepare(x->conn, SQL_LOAD_UNALLOCATED, e)))
+        goto done;
+    store_bind_int64(st, ":team", team_id);
+    store_bind_int64(st, ":unheld", !duty || duty == team_id ? 1 : 0);
+    if (!tally(x, st, out, e))
         goto done;
     for (size_t i = 0; i < out->n; i++)
         add(&out->total, &out->rows[i]);
+    add(&out->total, &out->unallocated);
     ok = true;
 done:
     return finish(x, ok, "workload.view", "team", team_id, out->n, e);
@@ -254,4 +316,43 @@ bool trays_colleagues(struct ctx *x, struct colleague *out, size_t max, size_t *
         out[(*n)++].name = dup(x, st, 1);
     }
     return r != STORE_ERROR;
+}
+
+static const char SQL_MY_TEAMS[] =
+    "SELECT t.id, t.name FROM user_teams m JOIN teams t ON t.id = m.team_id"
+    " WHERE m.user_id = :user ORDER BY t.name, t.id LIMIT :limit";
+
+bool trays_my_teams(struct ctx *x, struct team_ref *out, size_t max, size_t *n, struct err *e)
+{
+    *n = 0;
+    if (!access_require(x->who, PERM_CASES_VIEW, e))
+        return false;
+    struct store_stmt *st = store_prepare(x->conn, SQL_MY_TEAMS, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":user", x->who->user_id);
+    store_bind_int64(st, ":limit", (int64_t)max);
+    enum store_step_result r;
+    while ((r = store_step(st, e)) == STORE_ROW && *n < max) {
+        out[*n].id = store_col_int64(st, 0);
+        out[(*n)++].name = dup(x, st, 1);
+    }
+    return r != STORE_ERROR;
+}
+
+const char *trays_query_sql(size_t i, const char **name)
+{
+    static const struct {
+        const char *name, *sql;
+    } queries[] = {
+        {"mine", SQL_MINE},
+        {"team_tasks", SQL_TEAM_TASKS},
+        {"members", SQL_MEMBERS},
+        {"load", SQL_LOAD},
+        {"load_unallocated", SQL_LOAD_UNALLOCATED},
+    };
+    if (i >= sizeof queries / sizeof queries[0])
+        return NULL;
+    *name = queries[i].name;
+    return queries[i].sql;
 }

@@ -3,7 +3,11 @@
  * open and draft steps of the cases allocated to them and, for a manager,
  * the steps awaiting authorisation on cases held by their teams (or by
  * members of them), except those they completed themselves. A team's tray
- * holds every unfinished step of the cases the team or its members hold.
+ * holds every unfinished step of the cases its members hold, of the cases the
+ * team holds with no worker (new contacts wait there, in the front-door team
+ * of config duty_team or the recording worker's team, until a manager
+ * allocates them) and, for the duty team (or every team if none is set), of
+ * cases no one holds, so no work waits unseen.
  * Tasks are ordered by due instant (no time limit last), each marked due
  * today (London) or overdue. A team's workload sums, per member, open cases,
  * open tasks, overdue tasks and the weighted caseload (each open step's
@@ -32,7 +36,9 @@ struct tray_task {
     bool to_authorise;  /* the task is a manager's authorisation */
     int64_t due_at;     /* 0: no time limit */
     bool due_today, overdue;
-    int64_t allocated_user_id;
+    int64_t allocated_user_id; /* 0: no worker holds the case */
+    int64_t allocated_team_id; /* 0: no team holds it */
+    const char *holder_name;   /* the worker's display name; "" when none */
 };
 
 struct tray {
@@ -52,7 +58,10 @@ struct workload {
     const char *team_name;
     struct workload_row *rows; /* members by name */
     size_t n;
-    struct workload_row total; /* user_id 0, name "" */
+    /* Cases in the team's tray that no worker holds (held by the team, or by
+     * no one: see trays_team); user_id 0. */
+    struct workload_row unallocated;
+    struct workload_row total; /* members and unallocated; user_id 0, name "" */
 };
 
 struct colleague {
@@ -65,11 +74,26 @@ struct colleague {
  * personal data of the people in care). */
 bool trays_colleagues(struct ctx *x, struct colleague *out, size_t max, size_t *n, struct err *e);
 
+struct team_ref {
+    int64_t id;
+    const char *name;
+};
+
+/* The signed-in user's teams, by name (at most max). Needs PERM_CASES_VIEW;
+ * not audited (no personal data of the people in care). */
+bool trays_my_teams(struct ctx *x, struct team_ref *out, size_t max, size_t *n, struct err *e);
+
 /* The signed-in user's tray. */
 bool trays_mine(struct ctx *x, struct tray *out, struct err *e);
-/* A team's tray. */
-bool trays_team(struct ctx *x, int64_t team_id, struct tray *out, struct err *e);
+/* A team's tray; *team_name (may be NULL) gets the team's name. */
+bool trays_team(struct ctx *x, int64_t team_id, struct tray *out, const char **team_name,
+                struct err *e);
 /* A team's workload. */
 bool trays_workload(struct ctx *x, int64_t team_id, struct workload *out, struct err *e);
+
+/* The SQL text of the i-th tray or workload query and its name in *name, or
+ * NULL past the last: for the unit test that checks their query plans start
+ * from indexes (tests/unit/test_trays.c). */
+const char *trays_query_sql(size_t i, const char **name);
 
 #endif

@@ -62,6 +62,7 @@ struct ctx *http_ctx(struct request *r)
         r->ctx.codes = r->app->codes;
         r->ctx.workflows = r->app->workflows;
         r->ctx.calendar = r->app->calendar;
+        r->ctx.enquiries = r->app->enquiries;
         r->ctx.arena = &r->arena;
         r->ctx.now = clock_now();
         r->ctx.request_id = r->id;
@@ -147,16 +148,31 @@ const char *http_cookie(struct request *r, const char *name)
 const char *http_form(const struct request *r, const char *name)
 {
     for (size_t i = 0; i < r->nform; i++)
-        if (strcmp(r->form[i].name, name) == 0)
+        if (!r->form[i].filename && strcmp(r->form[i].name, name) == 0)
             return r->form[i].value;
     return NULL;
+}
+
+size_t http_form_files(const struct request *r, const char *name, struct http_file *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nform && n < max; i++) {
+        const struct field *f = &r->form[i];
+        if (!f->filename || strcmp(f->name, name) != 0 || (!*f->filename && f->len == 0))
+            continue;
+        out[n].filename = f->filename;
+        out[n].data = (const unsigned char *)f->value;
+        out[n].len = f->len;
+        n++;
+    }
+    return n;
 }
 
 size_t http_form_all(const struct request *r, const char *name, const char **out, size_t max)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->nform && n < max; i++)
-        if (strcmp(r->form[i].name, name) == 0)
+        if (!r->form[i].filename && strcmp(r->form[i].name, name) == 0)
             out[n++] = r->form[i].value;
     return n;
 }
@@ -169,8 +185,7 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
                                   size_t size)
 {
     (void)kind;
-    (void)filename;
-    (void)content_type;
+    (void)content_type; /* the client's claim about a file: never trusted */
     (void)transfer_encoding;
     struct request *r = cls;
     struct field *f = NULL;
@@ -185,17 +200,28 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
         f->name = arena_strdup(&r->arena, key);
         f->value = arena_strdup(&r->arena, "");
         f->len = 0;
-        if (!f->name || !f->value)
+        f->cap = 0;
+        f->filename = filename ? arena_strdup(&r->arena, filename) : NULL;
+        if (!f->name || !f->value || (filename && !f->filename))
             return MHD_NO;
     }
-    char *grown = arena_alloc(&r->arena, f->len + size + 1);
-    if (!grown)
-        return MHD_NO;
-    memcpy(grown, f->value, f->len);
-    memcpy(grown + f->len, data, size);
+    /* Grow by doubling: an upload arrives in pieces of a few kilobytes, and
+     * copying the whole value for each would be quadratic in time and in
+     * arena memory (freed only with the request). */
+    if (f->len + size + 1 > f->cap) {
+        size_t cap = f->cap ? f->cap : 64;
+        while (cap < f->len + size + 1)
+            cap *= 2;
+        char *grown = arena_alloc(&r->arena, cap);
+        if (!grown)
+            return MHD_NO;
+        memcpy(grown, f->value, f->len);
+        f->value = grown;
+        f->cap = cap;
+    }
+    memcpy(f->value + f->len, data, size);
     f->len += size;
-    grown[f->len] = '\0';
-    f->value = grown;
+    f->value[f->len] = '\0';
     return MHD_YES;
 }
 
@@ -255,8 +281,12 @@ static bool parse_body(struct request *r)
         return false;
     }
     for (size_t i = 0; i < r->nform; i++) {
+        /* A file's bytes are checked by whoever takes it (domain/uploads);
+         * its name and every other field must be text. */
+        bool file = r->form[i].filename != NULL;
         if (!utf8_valid(r->form[i].name, strlen(r->form[i].name)) ||
-            !utf8_valid(r->form[i].value, r->form[i].len)) {
+            (file && !utf8_valid(r->form[i].filename, strlen(r->form[i].filename))) ||
+            (!file && !utf8_valid(r->form[i].value, r->form[i].len))) {
             char detail[160];
             snprintf(detail, sizeof detail, "Field '%.40s' is not valid UTF-8 text",
                      utf8_valid(r->form[i].name, strlen(r->form[i].name)) ? r->form[i].name : "?");

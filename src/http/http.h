@@ -52,12 +52,14 @@ struct route {
 struct codelist_set;
 struct workflow_set;
 struct calendar;
+struct enquiry_config;
 
 struct http_app {
     const struct config *cfg;
-    const struct codelist_set *codes;     /* config/codes, loaded at start */
-    const struct workflow_set *workflows; /* config/workflows, loaded and checked at start */
-    const struct calendar *calendar;      /* config/calendar: bank holidays and closures */
+    const struct codelist_set *codes;       /* config/codes, loaded at start */
+    const struct workflow_set *workflows;   /* config/workflows, loaded and checked at start */
+    const struct calendar *calendar;        /* config/calendar: bank holidays and closures */
+    const struct enquiry_config *enquiries; /* config/enquiries: service areas, service levels */
     struct store *store;
     const struct route *routes;
     size_t nroutes;
@@ -96,6 +98,18 @@ const char *http_cookie(struct request *r, const char *name);
 const char *http_form(const struct request *r, const char *name);
 /* All values of a repeated form field (checkboxes); returns how many (<= max). */
 size_t http_form_all(const struct request *r, const char *name, const char **out, size_t max);
+/* A file from a multipart form: the client's name for it and its bytes
+ * (request arena; not NUL-safe text). */
+struct http_file {
+    const char *filename;
+    const unsigned char *data;
+    size_t len;
+};
+/* The files sent under a field name, in order (a file input left empty is
+ * not counted); returns how many (<= max). File parts are never returned by
+ * http_form, and are the only fields not required to be UTF-8 text. */
+size_t http_form_files(const struct request *r, const char *name, struct http_file *out,
+                       size_t max);
 /* The parsed JSON body (an object) or NULL when there was none. */
 json_t *http_json(const struct request *r);
 
@@ -114,6 +128,12 @@ void http_reply_problem(struct request *r, int status, const char *title, const 
 void http_reply_problem_json(struct request *r, int status, json_t *problem);
 /* Reply for a domain error: status from the code, detail from the message. */
 void http_reply_err(struct request *r, const struct err *e);
+/* Send data (malloc'd; taken) as a download: the given content type (from
+ * an allow-list, never the client's), Content-Disposition: attachment with
+ * filename (letters, digits, ". -_" and space only; anything else becomes
+ * '_'), so a browser saves it instead of rendering it. */
+void http_reply_download(struct request *r, char *data, size_t len, const char *content_type,
+                         const char *filename);
 /* 303 See Other to a local path. */
 void http_redirect(struct request *r, const char *location);
 void http_reply_empty(struct request *r, int status);

@@ -16,6 +16,8 @@ struct field {
     const char *name;
     char *value;
     size_t len;
+    size_t cap;           /* bytes allocated for value (grown by doubling: uploads are large) */
+    const char *filename; /* a multipart file part: the client's name for it, else NULL */
 };
 
 struct header_out {

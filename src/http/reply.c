@@ -182,6 +182,23 @@ void http_reply_err(struct request *r, const struct err *e)
         status >= 500 ? "Something went wrong; the error has been logged" : e->message, e->field);
 }
 
+void http_reply_download(struct request *r, char *data, size_t len, const char *content_type,
+                         const char *filename)
+{
+    char name[128], header[160];
+    size_t n = 0;
+    for (const char *p = filename ? filename : ""; *p && n + 1 < sizeof name; p++) {
+        char c = *p;
+        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == '_' || c == ' ';
+        name[n++] = keep ? c : '_';
+    }
+    name[n] = '\0';
+    snprintf(header, sizeof header, "attachment; filename=\"%s\"", n ? name : "download");
+    http_add_header(r, "Content-Disposition", header);
+    set_body(r, 200, data, len, content_type);
+}
+
 void http_redirect(struct request *r, const char *location)
 {
     if (r->replied)

@@ -401,6 +401,24 @@ static bool insert_relationship(struct writer *w, const struct seed_cluster *c,
     return store_exec(st, e);
 }
 
+/* A bulk load keeps a large page cache (its indexes are written all over)
+ * and does not wait for the disk at each of its commits: if it stops half
+ * way, the database is seeded again. The last commit is durable again. */
+static const char SQL_BULK_CACHE[] = "PRAGMA cache_size = -1048576";
+static const char SQL_BULK_SYNC_OFF[] = "PRAGMA synchronous = OFF";
+static const char SQL_BULK_SYNC_FULL[] = "PRAGMA synchronous = FULL";
+/* Every row refers to rows the seed has just written; the unit test checks
+ * the whole database with PRAGMA foreign_key_check afterwards instead of
+ * each insert looking its parents up. */
+static const char SQL_BULK_FK_OFF[] = "PRAGMA foreign_keys = OFF";
+static const char SQL_BULK_FK_ON[] = "PRAGMA foreign_keys = ON";
+
+static bool pragma(struct ctx *x, const char *sql, struct err *e)
+{
+    struct store_stmt *st = store_prepare(x->conn, sql, e);
+    return st && store_exec(st, e);
+}
+
 static bool count_people(struct ctx *x, int64_t *n, struct err *e)
 {
     struct store_stmt *st = store_prepare(x->conn, SQL_COUNT_PEOPLE, e);
@@ -454,7 +472,9 @@ bool seed_run(struct ctx *x, const struct seed_options *o, struct seed_report *r
     struct seed_gen *g = NULL;
     bool ok = false;
     int64_t existing = 0;
-    if (!t || !store_begin(x->conn, true, e) || !count_people(x, &existing, e))
+    if (!t || !pragma(x, SQL_BULK_CACHE, e) || !pragma(x, SQL_BULK_SYNC_OFF, e) ||
+        !pragma(x, SQL_BULK_FK_OFF, e) || !store_begin(x->conn, true, e) ||
+        !count_people(x, &existing, e))
         goto done;
     if (existing && !o->force) {
         err_set(e, ERR_CONFLICT, "database",
@@ -467,17 +487,36 @@ bool seed_run(struct ctx *x, const struct seed_options *o, struct seed_report *r
     if (!g || !make_users(&w, g, t, p, e) || !store_commit(x->conn, e) ||
         !store_begin(x->conn, true, e) || !write_people(&w, g, e))
         goto done;
+    if (o->work_years > 0) {
+        struct seed_work_options wo = {.seed = o->seed,
+                                       .as_of = o->as_of,
+                                       .years = o->work_years,
+                                       .per_year = seed_work_contacts_per_year(r->people),
+                                       .note_factor = 1.0,
+                                       .progress = o->work_progress,
+                                       .arg = o->arg};
+        if (!store_commit(x->conn, e) || !seed_work_run(x, &wo, &r->work, e) ||
+            !store_begin(x->conn, true, e))
+            goto done;
+        r->audit_rows += r->work.audit_rows;
+    }
     buf_reset(&w.detail);
     buf_printf(&w.detail,
                "profile %s, seed %llu: %lld people (%lld planted near-duplicates), %lld "
                "relationships, %lld teams, %lld users",
                p->name, (unsigned long long)o->seed, (long long)r->people, (long long)r->duplicates,
                (long long)r->relationships, (long long)r->teams, (long long)r->users);
-    ok = ctx_audit(x, "seed.run", NULL, 0, NULL, w.detail.data, e) && store_commit(x->conn, e);
+    ok = store_commit(x->conn, e) && pragma(x, SQL_BULK_SYNC_FULL, e) &&
+         pragma(x, SQL_BULK_FK_ON, e) && store_begin(x->conn, true, e) &&
+         ctx_audit(x, "seed.run", NULL, 0, NULL, w.detail.data, e) && store_commit(x->conn, e);
     r->audit_rows += ok;
 done:
-    if (!ok)
+    if (!ok) {
+        struct err ignored = ERR_INIT;
         store_rollback(x->conn);
+        pragma(x, SQL_BULK_SYNC_FULL, &ignored);
+        pragma(x, SQL_BULK_FK_ON, &ignored);
+    }
     seed_gen_free(g);
     seed_tables_free(t);
     free(w.staff);

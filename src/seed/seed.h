@@ -25,11 +25,13 @@
 #include <stdint.h>
 
 #include "domain/ctx.h"
+#include "seed/work.h"
 
 struct seed_report {
     int64_t people, duplicates, relationships, addresses, names, keys;
     int64_t teams, users, audit_rows;
     int64_t first_person_id;
+    struct seed_work_report work; /* the work (seed/work), when asked for */
 };
 
 struct seed_options {
@@ -38,9 +40,13 @@ struct seed_options {
     int64_t as_of;        /* day number ages are counted from */
     bool force;           /* add to a database that already has people */
     const char *password; /* every seeded user's password */
+    int work_years;       /* years of contacts, cases and notes before as_of (0: none);
+                           * needs x->workflows and x->calendar */
     /* Called every 10,000 people or so (may be NULL). */
     void (*progress)(const struct seed_report *so_far, void *arg);
     void *arg;
+    /* Called after each simulated year of work (may be NULL). */
+    void (*work_progress)(const struct seed_work_report *so_far, int64_t day, void *arg);
 };
 
 /* Seed x's database; r gets what was written. Refuses (ERR_CONFLICT) a

@@ -13,6 +13,8 @@ struct nav_item {
 static const struct nav_item nav[] = {
     {"/", "Home", PERM_SIGNED_IN},
     {"/people", "People", PERM_PEOPLE_VIEW},
+    {"/enquiries", "Enquiries", PERM_ENQUIRIES_VIEW},
+    {"/complaints", "Complaints", PERM_COMPLAINTS_VIEW},
     {"/admin/users", "Users", PERM_USERS_ADMIN},
     {"/admin/teams", "Teams", PERM_USERS_ADMIN},
     {"/admin/audit", "Audit", PERM_AUDIT_READ},

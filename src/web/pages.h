@@ -67,13 +67,38 @@ void page_tray(struct request *r);
 void page_case(struct request *r);
 void page_case_allocate(struct request *r);
 void page_team_workload(struct request *r);
+void page_team_tray(struct request *r);
+/* pages_allocation.c: a manager moves a worker's whole caseload */
+void page_caseload(struct request *r);
+void page_caseload_reallocate(struct request *r);
 /* pages_contacts.c: the front door's contact form */
 void page_contact_new(struct request *r);
 void page_contact_create(struct request *r);
+void page_contact(struct request *r);
 /* pages_steps.c: a step's form (save, complete) and a manager's authorisation */
 void page_step(struct request *r);
 void page_step_post(struct request *r);
 void page_step_authorise(struct request *r);
+/* pages_enquiries.c, pages_enquiry.c: councillors' enquiries */
+void page_enquiries(struct request *r);
+void page_enquiries_export(struct request *r);
+void page_enquiries_coordinate(struct request *r);
+void page_enquiry_new(struct request *r);
+void page_enquiry_create(struct request *r);
+void page_enquiry_document(struct request *r);
+void page_enquiry(struct request *r);
+void page_enquiry_assign(struct request *r);
+void page_enquiry_chase(struct request *r);
+void page_enquiry_update_request(struct request *r);
+void page_enquiry_respond(struct request *r);
+void page_enquiry_reply(struct request *r);
+/* pages_complaints.c, pages_complaint.c: comments, compliments and complaints */
+void page_complaints(struct request *r);
+void page_complaint_new(struct request *r);
+void page_complaint_create(struct request *r);
+void page_complaint(struct request *r);
+void page_complaint_post(struct request *r);
+void page_complaints_report(struct request *r);
 
 /* pages_returns.c: statutory returns (the CIN census) and their data quality */
 void page_returns(struct request *r);

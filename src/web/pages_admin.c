@@ -19,14 +19,16 @@ static void generate_password(char out[21])
     out[20] = '\0';
 }
 
-static const char *const role_values[] = {"practitioner", "manager", "administrator", "auditor"};
+static const char *const role_values[] = {"practitioner",      "manager",    "administrator",
+                                          "auditor",           "councillor", "enquiry_coordinator",
+                                          "complaints_officer"};
 
 static void role_radios(struct buf *b, const char *current)
 {
     html(b, "<div class=\"govuk-form-group\"><fieldset class=\"govuk-fieldset\">"
             "<legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">Role</legend>"
             "<div class=\"govuk-radios govuk-radios--small\" data-module=\"govuk-radios\">");
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < sizeof role_values / sizeof role_values[0]; i++) {
         enum role role;
         access_parse_role(role_values[i], &role);
         bool checked = current ? strcmp(current, role_values[i]) == 0 : i == 0;

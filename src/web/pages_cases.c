@@ -42,41 +42,106 @@ static const char *status_label(const char *status)
     return status;
 }
 
+/* Tasks by due date. A team's tray also says who holds each case, and marks
+ * those no worker holds yet (a manager allocates them from the case page). */
+static void tray_table(struct buf *b, const struct tray *t, bool team)
+{
+    html(b, "<table class=\"govuk-table\" data-testid=\"tray\"><thead "
+            "class=\"govuk-table__head\"><tr class=\"govuk-table__row\"><th scope=\"col\" "
+            "class=\"govuk-table__header\">Person</th><th scope=\"col\" "
+            "class=\"govuk-table__header\">Task</th><th scope=\"col\" "
+            "class=\"govuk-table__header\">Status</th>");
+    if (team)
+        html(b, "<th scope=\"col\" class=\"govuk-table__header\">Held by</th>");
+    html(b, "<th scope=\"col\" class=\"govuk-table__header\">Due</th></tr></thead><tbody "
+            "class=\"govuk-table__body\">");
+    for (size_t i = 0; i < t->n; i++) {
+        const struct tray_task *k = &t->tasks[i];
+        html(b,
+             "<tr class=\"govuk-table__row\" data-testid=\"task\"><td class=\"govuk-table__cell\">"
+             "<a class=\"govuk-link\" href=\"/cases/%D\">%s</a></td><td "
+             "class=\"govuk-table__cell\"><a class=\"govuk-link\" href=\"/steps/%D\">%s%s</a>"
+             "</td><td class=\"govuk-table__cell\">%s</td>",
+             k->case_id, k->person_name, k->step_id, k->to_authorise ? "Authorise: " : "", k->title,
+             status_label(k->status));
+        if (team) {
+            html(b, "<td class=\"govuk-table__cell\">");
+            if (k->allocated_user_id)
+                html(b, "%s", k->holder_name);
+            else
+                html(b,
+                     "<strong class=\"govuk-tag govuk-tag--grey\" data-testid=\"unallocated\">"
+                     "Not allocated</strong> <a class=\"govuk-link\" href=\"/cases/%D\">Allocate"
+                     "<span class=\"govuk-visually-hidden\"> %s's case</span></a>",
+                     k->case_id, k->person_name);
+            html(b, "</td>");
+        }
+        html(b, "<td class=\"govuk-table__cell\">");
+        due_cell(b, k->due_at, k->overdue, k->due_today);
+        html(b, "</td></tr>");
+    }
+    html(b, "</tbody></table>");
+    if (t->truncated)
+        html(b, "<p class=\"govuk-body\">Only the first %D tasks are shown.</p>",
+             (int64_t)TRAY_MAX_TASKS);
+}
+
+enum { MAX_MY_TEAMS = 20 };
+
 void page_tray(struct request *r)
 {
     struct tray t;
+    struct team_ref teams[MAX_MY_TEAMS];
+    size_t nteams = 0;
     struct err e = ERR_INIT;
-    if (!trays_mine(http_ctx(r), &t, &e)) {
+    bool manager = access_allows(http_principal(r), PERM_CASES_ALLOCATE);
+    if (!trays_mine(http_ctx(r), &t, &e) ||
+        (manager && !trays_my_teams(http_ctx(r), teams, MAX_MY_TEAMS, &nteams, &e))) {
         http_reply_err(r, &e);
         return;
     }
     struct buf b = BUF_INIT;
     page_begin(&b, r, "Your tasks");
     html(&b, "<h1 class=\"govuk-heading-l\">Your tasks</h1>");
-    if (!t.n) {
+    if (nteams) {
+        html(&b, "<ul class=\"govuk-list\" data-testid=\"my-teams\">");
+        for (size_t i = 0; i < nteams; i++)
+            html(&b,
+                 "<li>%s: <a class=\"govuk-link\" href=\"/teams/%D/tray\">team tray</a> · <a "
+                 "class=\"govuk-link\" href=\"/teams/%D/workload\">workload</a></li>",
+                 teams[i].name, teams[i].id, teams[i].id);
+        html(&b, "</ul>");
+    }
+    if (t.n)
+        tray_table(&b, &t, false);
+    else
         html(&b, "<p class=\"govuk-body\">You have no tasks.</p>");
-        page_send(&b, r, 200);
+    page_send(&b, r, 200);
+}
+
+void page_team_tray(struct request *r)
+{
+    int64_t id;
+    struct tray t;
+    const char *name;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id))
+        return;
+    if (!trays_team(http_ctx(r), id, &t, &name, &e)) {
+        http_reply_err(r, &e);
         return;
     }
+    struct buf b = BUF_INIT;
+    page_begin(&b, r, name);
     html(&b,
-         "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr "
-         "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Person</th>"
-         "<th scope=\"col\" class=\"govuk-table__header\">Task</th><th scope=\"col\" "
-         "class=\"govuk-table__header\">Status</th><th scope=\"col\" "
-         "class=\"govuk-table__header\">Due</th></tr></thead><tbody class=\"govuk-table__body\">");
-    for (size_t i = 0; i < t.n; i++) {
-        const struct tray_task *k = &t.tasks[i];
-        html(&b,
-             "<tr class=\"govuk-table__row\" data-testid=\"task\"><td class=\"govuk-table__cell\">"
-             "<a class=\"govuk-link\" href=\"/cases/%D\">%s</a></td><td "
-             "class=\"govuk-table__cell\">%s%s</td><td class=\"govuk-table__cell\">%s</td><td "
-             "class=\"govuk-table__cell\">",
-             k->case_id, k->person_name, k->to_authorise ? "Authorise: " : "", k->title,
-             status_label(k->status));
-        due_cell(&b, k->due_at, k->overdue, k->due_today);
-        html(&b, "</td></tr>");
-    }
-    html(&b, "</tbody></table>");
+         "<span class=\"govuk-caption-l\">Team tray</span><h1 class=\"govuk-heading-l\">%s</h1>"
+         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/teams/%D/workload\">Workload "
+         "per worker</a></p>",
+         name, id);
+    if (t.n)
+        tray_table(&b, &t, true);
+    else
+        html(&b, "<p class=\"govuk-body\">The team has no tasks.</p>");
     page_send(&b, r, 200);
 }
 
@@ -179,7 +244,12 @@ static void render_case(struct request *r, int64_t id, int status, const struct 
         html(&b, " (%s)", c.closure_reason);
     } else {
         html(&b, " · open");
+        if (!c.allocated_user_id)
+            html(&b, " <strong class=\"govuk-tag govuk-tag--grey\" data-testid=\"unallocated\">"
+                     "Not allocated to a worker</strong>");
     }
+    if (c.contact_id)
+        html(&b, " · <a class=\"govuk-link\" href=\"/contacts/%D\">the contact</a>", c.contact_id);
     html(&b, "</p>");
     const struct principal *who = http_principal(r);
     if (!strcmp(c.status, "open") && who && access_allows(who, PERM_CASES_ALLOCATE))
@@ -262,28 +332,46 @@ void page_team_workload(struct request *r)
     }
     struct buf b = BUF_INIT;
     page_begin(&b, r, w.team_name);
+    const char *moved = http_query(r, "moved");
+    if (moved && *moved && strspn(moved, "0123456789") == strlen(moved))
+        html(&b,
+             "<div class=\"govuk-notification-banner govuk-notification-banner--success\" "
+             "role=\"alert\" data-testid=\"moved\"><div "
+             "class=\"govuk-notification-banner__content\"><p "
+             "class=\"govuk-notification-banner__heading\">Caseload moved: %s case%s</p></div>"
+             "</div>",
+             moved, strcmp(moved, "1") ? "s" : "");
     html(&b,
          "<span class=\"govuk-caption-l\">Workload</span><h1 class=\"govuk-heading-l\">%s</h1>"
-         "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr "
+         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/teams/%D/tray\">The team's "
+         "tray</a></p><table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr "
          "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Worker</th>"
          "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Open "
          "cases</th><th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">"
          "Open tasks</th><th scope=\"col\" class=\"govuk-table__header "
          "govuk-table__header--numeric\">Overdue</th><th scope=\"col\" class=\"govuk-table__header "
-         "govuk-table__header--numeric\">Weighted caseload</th></tr></thead><tbody "
-         "class=\"govuk-table__body\">",
-         w.team_name);
+         "govuk-table__header--numeric\">Weighted caseload</th><th scope=\"col\" "
+         "class=\"govuk-table__header\"><span class=\"govuk-visually-hidden\">Actions</span>"
+         "</th></tr></thead><tbody class=\"govuk-table__body\">",
+         w.team_name, id);
     for (size_t i = 0; i < w.n; i++) {
         html(&b,
              "<tr class=\"govuk-table__row\" data-testid=\"worker\"><th scope=\"row\" "
              "class=\"govuk-table__header\">%s</th>",
              w.rows[i].name);
         workload_cells(&b, &w.rows[i]);
-        html(&b, "</tr>");
+        html(&b,
+             "<td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
+             "href=\"/users/%D/caseload?team=%D\">Move caseload<span "
+             "class=\"govuk-visually-hidden\"> of %s</span></a></td></tr>",
+             w.rows[i].user_id, id, w.rows[i].name);
     }
-    html(&b, "<tr class=\"govuk-table__row\" data-testid=\"total\"><th scope=\"row\" "
-             "class=\"govuk-table__header\">Team</th>");
+    html(&b, "<tr class=\"govuk-table__row\" data-testid=\"unallocated\"><th scope=\"row\" "
+             "class=\"govuk-table__header\">Not allocated to a worker</th>");
+    workload_cells(&b, &w.unallocated);
+    html(&b, "<td class=\"govuk-table__cell\"></td></tr><tr class=\"govuk-table__row\" "
+             "data-testid=\"total\"><th scope=\"row\" class=\"govuk-table__header\">Team</th>");
     workload_cells(&b, &w.total);
-    html(&b, "</tr></tbody></table>");
+    html(&b, "<td class=\"govuk-table__cell\"></td></tr></tbody></table>");
     page_send(&b, r, 200);
 }

@@ -59,7 +59,7 @@ test('a taken username is 409 and bad values are 422 naming the field; nothing i
     [{ username: 'cara jones' }, 'username', /can only contain lowercase letters/],
     [{ username: 'cj' }, 'username', /3 to 64/],
     [{ username: '9cara' }, 'username', /start with a lowercase letter/],
-    [{ role: 'superuser' }, 'role', /administrator, manager, practitioner or auditor/],
+    [{ role: 'superuser' }, 'role', /administrator, manager, practitioner, auditor, councillor, enquiry_coordinator or complaints_officer/],
     [{ email: 'not-an-email' }, 'email', /correct format/],
     [{ password: 'short' }, 'password', /at least 12 characters/],
     [{ password: 'xx-cara-is-my-name' }, 'password', /must not contain the username/],
@@ -122,22 +122,31 @@ test('an administrator cannot disable themselves or drop their own admin role', 
 
 // --- the role matrix, from the route table -----------------------------------
 
-const ROLES = ['administrator', 'manager', 'practitioner', 'auditor'];
+// Staff roles see social care records; the enquiry and complaint roles do not.
+const STAFF = ['administrator', 'manager', 'practitioner', 'auditor'];
+const ROLES = [...STAFF, 'councillor', 'enquiry_coordinator', 'complaints_officer'];
 const ALLOWED = {
   PERM_NONE: [...ROLES, null],
   PERM_SIGNED_IN: ROLES,
   PERM_USERS_ADMIN: ['administrator'],
   PERM_AUDIT_READ: ['administrator', 'auditor'],
   // The read-only auditor may look at person records but not change them.
-  PERM_PEOPLE_VIEW: ROLES,
+  PERM_PEOPLE_VIEW: STAFF,
   PERM_PEOPLE_EDIT: ['administrator', 'manager', 'practitioner'],
   // Casework: the auditor reads; managers (and administrators) authorise.
-  PERM_CASES_VIEW: ROLES,
+  PERM_CASES_VIEW: STAFF,
   PERM_CASES_EDIT: ['administrator', 'manager', 'practitioner'],
   PERM_CASES_AUTHORISE: ['administrator', 'manager'],
   PERM_CASES_ALLOCATE: ['administrator', 'manager'],
   // Statutory returns: the performance team's work (administrators, managers).
   PERM_RETURNS: ['administrator', 'manager'],
+  // Enquiries and complaints (docs/ENQUIRIES.md); officers are managers and practitioners.
+  PERM_ENQUIRIES_SUBMIT: ['councillor'],
+  PERM_ENQUIRIES_VIEW: [...STAFF, 'councillor', 'enquiry_coordinator'],
+  PERM_ENQUIRIES_RESPOND: ['administrator', 'manager', 'practitioner', 'enquiry_coordinator'],
+  PERM_ENQUIRIES_COORDINATE: ['administrator', 'enquiry_coordinator'],
+  PERM_COMPLAINTS_VIEW: ['administrator', 'auditor', 'complaints_officer'],
+  PERM_COMPLAINTS_MANAGE: ['administrator', 'complaints_officer'],
 };
 
 function routeTable() {

@@ -35,6 +35,16 @@ const DUMPS = [
   'SELECT * FROM person_names ORDER BY id',
   'SELECT * FROM person_keys ORDER BY person_id, key',
   'SELECT id, username, display_name, role FROM users ORDER BY id',
+  'SELECT * FROM contacts ORDER BY id',
+  'SELECT * FROM contact_people ORDER BY id',
+  'SELECT * FROM cases ORDER BY id',
+  'SELECT * FROM case_steps ORDER BY id',
+  'SELECT * FROM step_versions ORDER BY step_id, version',
+  'SELECT * FROM allocations ORDER BY id',
+  'SELECT id, person_id, type, occurred_on, body, author_id, created_at FROM notes ORDER BY id',
+  // The work's rows are dated when the work happened; the population's when it was seeded.
+  `SELECT id, at, actor, action, record_id, detail FROM audit WHERE id % 7 = 0
+     AND action NOT IN ('team.create', 'user.create', 'person.create', 'seed.run') ORDER BY id`,
 ];
 
 test('the same seed gives identical data on two fresh databases; another seed does not', () => {
@@ -157,6 +167,31 @@ test('a seeded user can search: a person by name, and a planted near-duplicate b
     const found = await search(`${f} ${s} ${d}`);
     assert.ok(found.includes(original), `original ${original} in ${found}`);
     assert.ok(found.includes(Number(dupId)), `duplicate ${dupId} (${detail}) in ${found}`);
+
+    // The seeded work reads through the server like live work: the busiest
+    // worker's tray lists the open steps of their cases, their manager's
+    // workload page counts them, a person with a case has a chronology.
+    const [worker, open] = sql(db, `SELECT u.username, COUNT(*) FROM cases c
+      JOIN users u ON u.id = c.allocated_user_id WHERE c.status = 'open'
+      GROUP BY u.id ORDER BY COUNT(*) DESC, u.id LIMIT 1`).split('|');
+    assert.ok(Number(open) >= 2, `${worker} holds ${open} open cases`);
+    const wt = cli(db, ['token', 'create', worker, 'seed test']).stdout.trim();
+    const get = async (url, tok) => {
+      const res = await fetch(`${server.url}${url}`, { headers: { authorization: `Bearer ${tok}` } });
+      assert.equal(res.status, 200, url);
+      return res.json();
+    };
+    const tray = await get('/api/v1/tray', wt);
+    assert.ok(tray.tasks.length >= Number(open), `${tray.tasks.length} tasks for ${open} cases`);
+    const [manager, team] = sql(db, `SELECT m.username, ut.team_id FROM users w
+      JOIN user_teams ut ON ut.user_id = w.id JOIN user_teams mt ON mt.team_id = ut.team_id
+      JOIN users m ON m.id = mt.user_id AND m.role = 'manager' WHERE w.username = '${worker}'`).split('|');
+    const mt = cli(db, ['token', 'create', manager, 'seed test']).stdout.trim();
+    const workload = await get(`/api/v1/teams/${team}/workload`, mt);
+    assert.ok(JSON.stringify(workload).includes('"open_cases"'));
+    const person = sql(db, `SELECT person_id FROM cases WHERE allocated_user_id IS NOT NULL LIMIT 1`);
+    const chron = await get(`/api/v1/people/${person}/chronology`, mt);
+    assert.ok(JSON.stringify(chron).length > 100);
   } finally {
     await server.stop();
   }

@@ -474,7 +474,9 @@ test('trays by due date with overdue marked, a manager\'s authorisations, and a 
   const load = await ok(await mo('GET', `/api/v1/teams/${team.id}/workload`));
   const patRow = load.workers.find((w) => w.user_id === ids.pat);
   assert.deepEqual([patRow.open_cases, patRow.open_tasks, patRow.overdue_tasks, patRow.weighted_caseload], [1, 1, 0, 1]);
-  assert.equal(load.total.open_cases, load.workers.reduce((n, w) => n + w.open_cases, 0));
+  // The team total is its workers' plus the cases in its tray no worker holds.
+  for (const k of ['open_cases', 'open_tasks', 'overdue_tasks', 'weighted_caseload'])
+    assert.equal(load.total[k], load.workers.reduce((n, w) => n + w[k], 0) + load.unallocated[k], k);
   assert.equal((await mo('GET', '/api/v1/teams/999999/workload')).status, 404);
   const mgrPassword = server.addUser('sol', 'manager');
   const solId = Number(sql(server.db, "select id from users where username = 'sol'"));
@@ -599,19 +601,27 @@ test('a manager moves a worker\'s whole caseload in one go, with a reason', asyn
   assert.equal(sql(server.db, "select count(*) from audit where action = 'case.allocate' and reason = 'Pat has left the team'"), String(before));
 });
 
-test('the contact form: from the person page, refused naming the field, then recorded and on to the decision', async () => {
+test('the contact form: people found by the search, refused naming the field, then recorded once and decided per child', async () => {
   const password = server.addUser('tam', 'practitioner');
   const browser = server.client();
   assert.equal((await browser.signIn('tam', password)).status, 303);
-  const a = await ok(await pat('POST', '/api/v1/people', { forenames: 'Lia', surname: 'Reed', confirm_new: true }), 201);
-  const b = await ok(await pat('POST', '/api/v1/people', { forenames: 'Max', surname: 'Reed', confirm_new: true }), 201);
+  const a = await ok(await pat('POST', '/api/v1/people', { forenames: 'Lia', surname: 'Quarrendon', confirm_new: true }), 201);
+  const b = await ok(await pat('POST', '/api/v1/people', { forenames: 'Max', surname: 'Quarrendon', confirm_new: true }), 201);
   let page = await browser.get(`/people/${a.id}`);
   assert.match(page.text_, new RegExp(`href="/contacts/new\\?people=${a.id}">Record a contact`));
   page = await browser.get(`/contacts/new?people=${a.id}`);
   assert.equal(page.status, 200);
-  assert.match(page.text_, new RegExp(`id="people" name="people" type="text" value="${a.id}"`));
+  assert.match(page.text_, /data-testid="chosen-person">Lia Quarrendon/);
+  // The people search on the form finds the sibling; its link adds them.
+  page = await browser.get(`/contacts/new?people=${a.id}&q=Quarrendon`);
+  assert.equal(page.status, 200);
+  const add = page.text_.match(/href="(\/contacts\/new\?people=[^"]+)">Add<span class="govuk-visually-hidden"> Max Quarrendon/);
+  assert.ok(add, page.text_.slice(-3000));
+  page = await browser.get(add[1].replaceAll('&amp;', '&'));
+  assert.equal([...page.text_.matchAll(/data-testid="chosen-person"/g)].length, 2);
+  assert.match(page.text_, new RegExp(`name="people" value="${a.id},${b.id}"`));
   const csrf = await browser.csrf();
-  const form = { csrf_token: csrf, people: `${a.id}, ${b.id}`, referrer_name: 'Ann Nurse', source: '', concern: 'Both children hungry.' };
+  const form = { csrf_token: csrf, people: `${a.id},${b.id}`, referrer_name: 'Ann Nurse', source: '', concern: 'Both children hungry.' };
   let res = await browser.postForm('/contacts', form);
   assert.equal(res.status, 422);
   assert.match(res.text_, /<a href="#source">Choose the source of the contact<\/a>/);
@@ -623,7 +633,24 @@ test('the contact form: from the person page, refused naming the field, then rec
   res = await browser.postForm('/contacts', { ...form, source: '5A' });
   assert.equal(res.status, 303);
   assert.equal(Number(sql(server.db, 'select count(*) from contacts')), before + 1);
-  assert.equal(sql(server.db, `select count(*) from contact_people where contact_id = (select max(id) from contacts)`), '2');
-  const stepId = sql(server.db, `select min(s.id) from case_steps s join contact_people cp on cp.case_id = s.case_id where cp.contact_id = (select max(id) from contacts) and cp.person_id = ${a.id}`);
-  assert.equal(res.headers.get('location'), `/steps/${stepId}`);
+  const contactId = sql(server.db, 'select max(id) from contacts');
+  assert.equal(sql(server.db, `select count(*) from contact_people where contact_id = ${contactId}`), '2');
+  assert.equal(res.headers.get('location'), `/contacts/${contactId}`);
+  // The contact's page: each child with a link to their own decision.
+  page = await browser.get(`/contacts/${contactId}`);
+  assert.equal(page.status, 200);
+  const rows = [...page.text_.matchAll(/data-testid="contact-person">(.*?)<\/tr>/g)].map((m) => m[1]);
+  assert.equal(rows.length, 2);
+  const stepOf = (id) => sql(server.db, `select min(s.id) from case_steps s join contact_people cp on cp.case_id = s.case_id where cp.contact_id = ${contactId} and cp.person_id = ${id}`);
+  assert.match(rows[0], new RegExp(`Lia Quarrendon[\\s\\S]*href="/steps/${stepOf(a.id)}">Decide`));
+  assert.match(rows[1], new RegExp(`Max Quarrendon[\\s\\S]*href="/steps/${stepOf(b.id)}">Decide`));
+  // Decide for one child only: the other is still to decide.
+  await ok(await pat('POST', `/api/v1/contacts/${contactId}/decisions`, {
+    person_id: a.id, outcome: 'nfa', answers: { parents_aware: true, decision_reason: 'Fed at school; no concern.' },
+  }));
+  page = await browser.get(`/contacts/${contactId}`);
+  const after = [...page.text_.matchAll(/data-testid="contact-person">(.*?)<\/tr>/g)].map((m) => m[1]);
+  assert.match(after[0], /Lia Quarrendon[\s\S]*data-decision="nfa">No further action</);
+  assert.match(after[1], /Max Quarrendon[\s\S]*>Decide/);
+  assert.equal((await browser.get('/contacts/999999')).status, 404);
 });

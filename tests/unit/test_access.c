@@ -20,11 +20,13 @@
  * without a row here fails the test instead of going unchecked. */
 struct expected_row {
     const char *perm;
-    bool allowed[ROLE_COUNT]; /* administrator, manager, practitioner, auditor */
+    /* administrator, manager, practitioner, auditor, councillor, enquiry
+     * co-ordinator, complaints officer (a row that stops early denies the rest) */
+    bool allowed[ROLE_COUNT];
 };
 static const struct expected_row expected[] = {
-    {"public", {true, true, true, true}},
-    {"signed-in", {true, true, true, true}},
+    {"public", {true, true, true, true, true, true, true}},
+    {"signed-in", {true, true, true, true, true, true, true}},
     {"users.admin", {true, false, false, false}},
     {"audit.read", {true, false, false, true}},
     /* The auditor may look at people but never change them. */
@@ -36,7 +38,16 @@ static const struct expected_row expected[] = {
     {"cases.authorise", {true, true, false, false}},
     {"cases.allocate", {true, true, false, false}},
     /* Statutory returns: the performance team's work (administrators, managers). */
-    {"returns", {true, true, false, false}},
+    {"returns", {true, true, false, false, false, false, false}},
+    /* Enquiries and complaints: councillors, co-ordinators and complaints
+     * officers see nothing of social care above; officers (managers,
+     * practitioners) respond to what they are assigned. */
+    {"enquiries.submit", {false, false, false, false, true, false, false}},
+    {"enquiries.view", {true, true, true, true, true, true, false}},
+    {"enquiries.respond", {true, true, true, false, false, true, false}},
+    {"enquiries.coordinate", {true, false, false, false, false, true, false}},
+    {"complaints.view", {true, false, false, true, false, false, true}},
+    {"complaints.manage", {true, false, false, false, false, false, true}},
 };
 
 static const struct expected_row *expected_for(enum perm p)
@@ -149,6 +160,9 @@ static void test_role_names(void **state)
         [ROLE_MANAGER] = "manager",
         [ROLE_PRACTITIONER] = "practitioner",
         [ROLE_AUDITOR] = "auditor",
+        [ROLE_COUNCILLOR] = "councillor",
+        [ROLE_ENQUIRY_COORDINATOR] = "enquiry_coordinator",
+        [ROLE_COMPLAINTS_OFFICER] = "complaints_officer",
     };
     for (int r = 0; r < ROLE_COUNT; r++) {
         assert_string_equal(access_role_name((enum role)r), names[r]);

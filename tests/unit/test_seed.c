@@ -23,7 +23,10 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/codelist.h"
+#include "core/calendar.h"
 #include "domain/auth.h"
+#include "domain/cases_internal.h"
+#include "domain/workflow_def.h"
 #include "domain/identifiers.h"
 #include "domain/people_internal.h"
 #include "seed/gen.h"
@@ -296,8 +299,10 @@ static void test_seeded_keys_match_the_domain(void **state)
                     .arena = &arena,
                     .now = clock_now(),
                     .request_id = "test"};
-    struct seed_options o = {
-        "tiny", 3, clock_days_from_civil(2026, 1, 1), false, "correct-horse-battery", NULL, NULL};
+    struct seed_options o = {.profile = "tiny",
+                             .seed = 3,
+                             .as_of = clock_days_from_civil(2026, 1, 1),
+                             .password = "correct-horse-battery"};
     struct seed_report r;
     assert_true(seed_run(&x, &o, &r, &e));
     assert_in_range(r.people, 480, 560);
@@ -352,6 +357,135 @@ static void test_seeded_keys_match_the_domain(void **state)
     buf_release(&path);
 }
 
+/* ---- the work: contacts, cases, steps, notes ---------------------------------------- */
+
+static const char SQL_COMPLETED[] =
+    "SELECT s.step, s.answers, c.pathway, c.version, s.outcome, s.started_at, s.due_at,"
+    " s.completed_at, (SELECT COUNT(*) FROM step_versions v WHERE v.step_id = s.id)"
+    " FROM case_steps s JOIN cases c ON c.id = s.case_id WHERE s.status = 'completed'";
+static const char SQL_WORK_COUNTS[] =
+    "SELECT (SELECT COUNT(*) FROM contacts), (SELECT COUNT(*) FROM cases),"
+    " (SELECT COUNT(*) FROM case_steps), (SELECT COUNT(*) FROM notes),"
+    " (SELECT COUNT(*) FROM notes_fts WHERE notes_fts MATCH 'visit'),"
+    " (SELECT COUNT(*) FROM cases WHERE status = 'open' AND allocated_user_id IS NOT NULL),"
+    " (SELECT COUNT(*) FROM contact_people WHERE decision IS NULL AND case_id IN"
+    "   (SELECT id FROM cases WHERE status = 'closed')),"
+    " (SELECT COUNT(*) FROM cases WHERE status = 'closed' AND closure_reason IS NULL),"
+    " (SELECT COUNT(*) FROM case_steps WHERE due_at IS NOT NULL AND completed_at > due_at)";
+
+static void test_seeded_work_follows_the_definitions(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/casework-work-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    struct buf path = BUF_INIT, wdir = BUF_INIT, hol = BUF_INIT, clo = BUF_INIT;
+    buf_printf(&path, "%s/work.db", dir);
+    const char *base = getenv("CASEWORK_TEST_CONFIG_DIR");
+    base = base && *base ? base : "config";
+    buf_printf(&wdir, "%s/workflows", base);
+    buf_printf(&hol, "%s/calendar/bank-holidays-england-and-wales.txt", base);
+    buf_printf(&clo, "%s/calendar/local-closures.txt", base);
+    struct err e = ERR_INIT;
+    struct store *s = store_open(path.data, 1, &e);
+    assert_non_null(s);
+    assert_true(store_migrate(s, NULL, &e));
+    assert_true(auth_init(&e));
+    struct codelist_set *cs = codes();
+    struct workflow_set *ws = workflow_set_load_dir(wdir.data, cs, NULL, &e);
+    assert_non_null(ws);
+    struct calendar *cal = calendar_load(hol.data, clo.data, &e);
+    assert_non_null(cal);
+    struct arena arena = ARENA_INIT;
+    struct principal admin = {.user_id = 0, .username = "cli:test", .role = ROLE_ADMINISTRATOR};
+    struct config cfg;
+    assert_true(config_defaults(&cfg));
+    struct ctx x = {.conn = store_acquire(s),
+                    .codes = cs,
+                    .workflows = ws,
+                    .calendar = cal,
+                    .who = &admin,
+                    .cfg = &cfg,
+                    .arena = &arena,
+                    .now = clock_now(),
+                    .request_id = "test"};
+    struct seed_options o = {.profile = "tiny",
+                             .seed = 5,
+                             .as_of = clock_days_from_civil(2026, 1, 1),
+                             .password = "correct-horse-battery",
+                             .work_years = 3};
+    struct seed_report r;
+    if (!seed_run(&x, &o, &r, &e))
+        fail_msg("seed_run: %s %s", e.field, e.message);
+    assert_true(r.work.contacts > 500 && r.work.cases >= r.work.contacts);
+    assert_true(r.work.steps > r.work.cases && r.work.notes > 100);
+
+    /* Every completed step passes the form rules of the definition its case
+     * keeps, has its version 1, and was completed after it started. */
+    struct store_stmt *st = store_prepare(x.conn, SQL_COMPLETED, &e);
+    int64_t n = 0;
+    while (store_step(st, &e) == STORE_ROW) {
+        const struct workflow_def *d =
+            workflow_set_get(ws, store_col_text(st, 2), (int)store_col_int64(st, 3));
+        assert_non_null(d);
+        const struct workflow_step *step = workflow_def_step(d, store_col_text(st, 0));
+        assert_non_null(step);
+        assert_non_null(workflow_step_outcome(step, store_col_text(st, 4)));
+        json_t *answers = json_loads(store_col_text(st, 1), 0, NULL);
+        assert_non_null(answers);
+        struct buf missing = BUF_INIT;
+        assert_int_equal(step_answers_missing(step, answers, &missing), 0);
+        buf_release(&missing);
+        json_decref(answers);
+        assert_true(store_col_int64(st, 7) >= store_col_int64(st, 5));
+        assert_int_equal(store_col_int64(st, 8), 1);
+        n++;
+    }
+    assert_true(n > r.work.cases);
+
+    st = store_prepare(x.conn, SQL_WORK_COUNTS, &e);
+    assert_int_equal(store_step(st, &e), STORE_ROW);
+    assert_int_equal(store_col_int64(st, 0), r.work.contacts);
+    assert_int_equal(store_col_int64(st, 1), r.work.cases);
+    assert_int_equal(store_col_int64(st, 2), r.work.steps);
+    assert_int_equal(store_col_int64(st, 3), r.work.notes);
+    assert_true(store_col_int64(st, 4) > 0); /* the FTS index is in step */
+    assert_int_equal(store_col_int64(st, 5), r.work.open_cases);
+    assert_int_equal(store_col_int64(st, 6), 0); /* every closed case's contact was decided */
+    assert_int_equal(store_col_int64(st, 7), 0); /* and has its reason */
+    assert_true(store_col_int64(st, 8) > 0);     /* some steps were late */
+    assert_true(store_exec(st, &e));
+
+    /* The bulk load skips the per-row foreign key checks; the result holds them. */
+    st = store_prepare(x.conn, "PRAGMA foreign_key_check", &e);
+    assert_non_null(st);
+    assert_int_equal(store_step(st, &e), STORE_DONE);
+
+    struct audit_verify_result v;
+    assert_true(audit_verify(x.conn, &v, &e));
+    assert_int_equal(v.broken_id, 0);
+    assert_int_equal(v.rows, r.audit_rows);
+
+    store_release(s, x.conn);
+    store_close(s);
+    workflow_set_free(ws);
+    calendar_free(cal);
+    codelist_free_set(cs);
+    config_free(&cfg);
+    arena_release(&arena);
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        struct buf f = BUF_INIT;
+        buf_printf(&f, "%s%s", path.data, suffix[i]);
+        unlink(f.data);
+        buf_release(&f);
+    }
+    rmdir(dir);
+    buf_release(&path);
+    buf_release(&wdir);
+    buf_release(&hol);
+    buf_release(&clo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_compiled_tables_use_real_codes),
         cmocka_unit_test(test_generator_is_deterministic_and_valid),
         cmocka_unit_test(test_seeded_keys_match_the_domain),
+        cmocka_unit_test(test_seeded_work_follows_the_definitions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
