@@ -17,7 +17,8 @@ struct cli_opts {
     const char *positional[4];
     int npositional;
     const char *role, *name, *email, *profile, *seed, *as_of;
-    const char *year, *out; /* casework returns */
+    const char *year, *out; /* casework returns; seed --cin-errors uses year */
+    const char *cin_errors; /* casework seed --cin-errors N */
     bool password_stdin, force, help;
     bool check; /* casework returns cin --check */
 };

@@ -17,6 +17,8 @@
 #include "domain/accounts.h"
 #include "domain/auth.h"
 #include "domain/workflow_def.h"
+#include "returns/cin.h"
+#include "seed/cin_errors.h"
 #include "seed/seed.h"
 #include "store/store.h"
 
@@ -84,17 +86,21 @@ int cli_seed(int argc, char **argv)
     if (!cli_parse(argc, argv, 2, &o, "seed", &rc))
         return rc;
     if (o.help) {
-        printf("usage: casework seed --profile tiny|district|county [--seed N] [--as-of DATE]\n"
-               "                     [--force] [--database FILE]\n\n"
-               "Fill the database with a synthetic population for benchmarks and demonstrations:\n"
-               "tiny ~500 people, district ~25,000, county ~250,000, with families and their\n"
-               "relationships, addresses in made-up postcode areas (ZX, ZY), NHS numbers from the\n"
-               "999 test range, UPNs with local authority number 999, ~1%% planted\n"
-               "near-duplicates, teams and staff users who all have the password\n"
-               "'%s'. The same --seed (default 1), profile and --as-of date (ages are counted\n"
-               "from it; default 1 January this year) give the same data. Refuses a database\n"
-               "that already has people unless --force.\n",
-               SEED_PASSWORD);
+        printf(
+            "usage: casework seed --profile tiny|district|county [--seed N] [--as-of DATE]\n"
+            "                     [--force] [--cin-errors N [--year 2025-26]] [--database FILE]\n\n"
+            "Fill the database with a synthetic population for benchmarks and demonstrations:\n"
+            "tiny ~500 people, district ~25,000, county ~250,000, with families and their\n"
+            "relationships, addresses in made-up postcode areas (ZX, ZY), NHS numbers from the\n"
+            "999 test range, UPNs with local authority number 999, ~1%% planted\n"
+            "near-duplicates, teams and staff users who all have the password\n"
+            "'%s'. The same --seed (default 1), profile and --as-of date (ages are counted\n"
+            "from it; default 1 January this year) give the same data. Refuses a database\n"
+            "that already has people unless --force. --cin-errors N then puts N realistic\n"
+            "children in need census errors into the year's return (default 2025-26), each on a\n"
+            "different clean child and breaking one rule (4220, 4180, 1510, 8790, 8525, 8608 in\n"
+            "turn), for the data-quality page to find.\n",
+            SEED_PASSWORD);
         config_free(&o.cfg);
         return 0;
     }
@@ -116,6 +122,13 @@ int cli_seed(int argc, char **argv)
     }
     if (o.as_of && !clock_parse_date(o.as_of, &as_of, &e)) {
         rc = cli_usage_error("seed", "--as-of must be a date YYYY-MM-DD");
+        goto done;
+    }
+    /* --cin-errors: a whole number up to 100,000 (more than a county has children in need). */
+    char *cin_end = NULL;
+    long cin_errors = o.cin_errors ? strtol(o.cin_errors, &cin_end, 10) : 0;
+    if (o.cin_errors && (!*o.cin_errors || *cin_end || cin_errors < 0 || cin_errors > 100000)) {
+        rc = cli_usage_error("seed", "--cin-errors must be a whole number from 0 to 100000");
         goto done;
     }
     if (!o.as_of) { /* 1 January of this year: the data stays the same all year */
@@ -150,6 +163,12 @@ int cli_seed(int argc, char **argv)
                               .work_progress = work_progress};
     struct seed_report r;
     bool ok = seed_run(&x, &so, &r, &e);
+    struct seed_cin_errors_report injected = {0};
+    if (ok && cin_errors > 0) {
+        struct cin_year year;
+        ok = cin_year_load(o.cfg.config_dir, o.year ? o.year : "2025-26", &year, &arena, &e) &&
+             seed_cin_errors(&x, &year, (int)cin_errors, seed, &injected, &e);
+    }
     store_release(s, x.conn);
     double seeding = seconds_since(&start);
     store_close(s); /* checkpoints the write-ahead log into the file */
@@ -173,6 +192,12 @@ int cli_seed(int argc, char **argv)
            (long long)r.work.steps, (long long)r.work.completed, (long long)r.work.authorised,
            (long long)r.work.late, (long long)r.work.allocations, (long long)r.work.notes, seeding,
            seconds_since(&start), (double)file_bytes(o.cfg.database) / 1e6, SEED_PASSWORD);
+    if (cin_errors > 0) {
+        printf("children in need census errors put in: %d (", injected.injected);
+        for (int k = 0; k < SEED_CIN_ERROR_KINDS; k++)
+            printf("%s%s: %d", k ? ", " : "", injected.rules[k], injected.by_kind[k]);
+        printf(")\n");
+    }
     rc = 0;
 done:
     store_close(s);

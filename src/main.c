@@ -114,6 +114,8 @@ bool cli_parse(int argc, char **argv, int first, struct cli_opts *o, const char 
             o->year = value;
         else if (strcmp(key, "out") == 0)
             o->out = value;
+        else if (strcmp(key, "cin_errors") == 0)
+            o->cin_errors = value;
         else if (!config_set(&o->cfg, key, value, a, &e))
             goto bad;
     }

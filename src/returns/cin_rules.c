@@ -51,6 +51,9 @@ static const struct cin_rule rules[] = {
      "a "
      "referral going on to further action",
      false, cin_rule_8772},
+    {"8770Q",
+     "Please check: UPN or reason UPN missing expected for a child who is more than 5 years old",
+     true, cin_rule_8770},
     {"schema", "UPN unknown reason is not one the census accepts (UN1 to UN7)", false,
      cin_rule_schema_upn_unknown},
     {"8606", "Child referral date is more than 40 weeks before DOB or expected DOB", false,

@@ -80,6 +80,23 @@ void cin_rule_8772(struct cin_check *k, const struct cin_child *c)
         cin_rules_fail(k, c, CIN_AT_PERSON, c->person_id);
 }
 
+/* 8770Q: a child of six or more at the reference date, referred for further
+ * action, with no UPN and no reason that applies to an older child (UN1 is for
+ * under-sixes, UN7 for referrals with no further action). */
+void cin_rule_8770(struct cin_check *k, const struct cin_child *c)
+{
+    if (c->upn || !HAS(c->dob) || !any_further_action(c))
+        return;
+    int y, m, d;
+    clock_civil_from_days(c->dob, &y, &m, &d);
+    int64_t sixth = clock_days_from_civil(y + 6, m, m == 2 && d == 29 ? 28 : d);
+    const char *u = c->upn_unknown;
+    bool older_reason =
+        u && strlen(u) == 3 && strncmp(u, "UN", 2) == 0 && u[2] >= '2' && u[2] <= '6';
+    if (sixth <= END && !older_reason)
+        cin_rules_fail(k, c, CIN_AT_PERSON, c->person_id);
+}
+
 /* The census schema's own check: UN8 to UN10 belong to the SEN2 return. */
 void cin_rule_schema_upn_unknown(struct cin_check *k, const struct cin_child *c)
 {

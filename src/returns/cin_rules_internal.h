@@ -37,6 +37,7 @@ void cin_rule_4220(struct cin_check *k, const struct cin_child *c);
 void cin_rule_8540(struct cin_check *k, const struct cin_child *c);
 void cin_rule_8790(struct cin_check *k, const struct cin_child *c);
 void cin_rule_8772(struct cin_check *k, const struct cin_child *c);
+void cin_rule_8770(struct cin_check *k, const struct cin_child *c);
 void cin_rule_schema_upn_unknown(struct cin_check *k, const struct cin_child *c);
 void cin_rule_8606(struct cin_check *k, const struct cin_child *c);
 void cin_rule_8555(struct cin_check *k, const struct cin_child *c);

@@ -8,14 +8,16 @@
 // which xmllint validates independently against config/returns/cin-2025-26.xsd;
 // a practitioner is refused. Then a child recorded without sex, ethnicity or
 // disability makes --check fail and the data-quality page list exactly those
-// rules, each linking to the person record where it is fixed.
+// rules, each linking to the person record where it is fixed. Last, `casework
+// seed --cin-errors 6` puts exactly six errors, one per kind, into a seeded
+// database, and the data-quality page lists exactly what --check lists.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Server, tokenFor } from './lib.mjs';
+import { Server, cli, tokenFor } from './lib.mjs';
 
 const XSD = new URL('../../config/returns/cin-2025-26.xsd', import.meta.url).pathname;
 const NOW = Date.parse('2026-03-20T10:00:00Z'); // a Friday in the 2025-26 collection year
@@ -201,10 +203,15 @@ test('errors are found, listed by rule, and link to where they are fixed', async
     `8540 child ${fay.id} /people/${fay.id}`,
   ]);
   assert.match(lines.at(-1), /2025-26: 4 children, 4 episodes; 3 errors, 0 queries/);
-  // Writing the return still writes it, but says it does not match the schema.
-  const w = server.cli(['returns', 'cin', '--year', '2025-26', '--out', path.join(server.dir, 'bad.xml')]);
+  // Writing the return still writes it, but says it breaks the rules.
+  const bad = path.join(server.dir, 'bad.xml');
+  const w = server.cli(['returns', 'cin', '--year', '2025-26', '--out', bad]);
   assert.equal(w.status, 1);
-  assert.match(w.stderr, /does not match .*cin-2025-26\.xsd/);
+  assert.match(w.stderr, /written, but 3 records break the DfE validation rules/);
+  // ...and the schema, checked on its own, refuses it too.
+  const lint = spawnSync('xmllint', ['--noout', '--nonet', '--schema', XSD, bad], { encoding: 'utf8' });
+  assert.notEqual(lint.status, 0);
+  assert.match(lint.stderr, /Sex|Ethnicity/);
 
   const page = await perf.get('/returns/cin/quality?year=2025-26');
   assert.equal(page.status, 200);
@@ -227,4 +234,47 @@ test('errors are found, listed by rule, and link to where they are fixed', async
   await ok(await pat('PATCH', `/api/v1/people/${fay.id}`, { sex: 'F', ethnicity: 'WIRI', disabilities: ['NONE'] }));
   const again = server.cli(['returns', 'cin', '--year', '2025-26', '--check']);
   assert.equal(again.status, 0, again.stdout);
+});
+
+test('casework seed --cin-errors N puts exactly N errors in, and the data-quality page lists them', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'casework-cin-seed-'));
+  const seeded = (name, n) => {
+    const db = path.join(dir, name, 'casework.db');
+    mkdirSync(path.dirname(db));
+    const r = cli(db, ['seed', '--profile', 'tiny', '--as-of', '2026-04-01', '--cin-errors', String(n)]);
+    assert.equal(r.status, 0, r.stderr);
+    const check = cli(db, ['returns', 'cin', '--year', '2025-26', '--check']);
+    return { db, seed: r.stdout, lines: check.stdout.trim().split('\n') };
+  };
+  let injected;
+  try {
+    const clean = seeded('clean', 0);
+    injected = seeded('injected', 6);
+    assert.match(injected.seed, /children in need census errors put in: 6 \(4220: 1, 4180: 1, 1510: 1, 8790: 1, 8525: 1, 8608: 1\)/);
+    // The same seed gives the same data: the difference is exactly the six, one of each rule.
+    const added = injected.lines.slice(0, -1).filter((l) => !clean.lines.includes(l));
+    assert.equal(added.length, 6, added.join('\n'));
+    assert.deepEqual(added.map((l) => l.split(/\s+/)[0]).sort(), ['1510', '4180', '4220', '8525', '8608', '8790']);
+    const errors = (lines) => Number(lines.at(-1).match(/; (\d+) errors/)[1]);
+    assert.equal(errors(injected.lines) - errors(clean.lines), 6);
+    assert.ok(clean.lines.slice(0, -1).every((l) => injected.lines.includes(l)), 'nothing else changed');
+
+    // The page on the injected database lists every failing record --check lists.
+    const srv = await new Server({ dir: path.dirname(injected.db) }).start();
+    try {
+      const c = srv.client();
+      assert.equal((await c.signIn('perf3', srv.addUser('perf3', 'manager'))).status, 303);
+      const page = await c.get('/returns/cin/quality?year=2025-26');
+      assert.equal(page.status, 200);
+      const fixes = [...page.text_.matchAll(/data-testid="failure"><td class="govuk-table__cell">([^<( ]+)[^<]*<\/td>.*?data-fix="([^"]+)"/g)]
+        .map((m) => `${m[1]} ${m[2]}`).sort();
+      const expected = injected.lines.slice(0, -1).map((l) => { const w = l.split(/\s+/); return `${w[0]} ${w[3]}`; }).sort();
+      assert.deepEqual(fixes, expected);
+      for (const l of added) assert.ok(fixes.includes(`${l.split(/\s+/)[0]} ${l.split(/\s+/)[3]}`), l);
+    } finally {
+      await srv.stop({ keep: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -167,6 +167,11 @@ static void m8772(struct fx *f)
     CH.upn = NULL;
     CH.upn_unknown = "UN7";
 }
+static void m8770(struct fx *f)
+{
+    CH.upn = NULL;
+    CH.upn_unknown = "UN1";
+}
 static void mschema(struct fx *f)
 {
     CH.upn = NULL;
@@ -459,43 +464,43 @@ struct change {
 };
 
 static const struct change changes[] = {
-    {"1510", m1510, CIN_AT_PERSON, 101},     {"8520", m8520, CIN_AT_PERSON, 101},
-    {"8525", m8525, CIN_AT_PERSON, 101},     {"4180", m4180, CIN_AT_PERSON, 101},
-    {"4220", m4220, CIN_AT_PERSON, 101},     {"8540", m8540, CIN_AT_PERSON, 101},
-    {"8790", m8790, CIN_AT_PERSON, 101},     {"8772", m8772, CIN_AT_PERSON, 101},
-    {"schema", mschema, CIN_AT_PERSON, 101}, {"8606", m8606, CIN_AT_STEP, 301},
-    {"8555", m8555, CIN_AT_PERSON, 101},     {"8866", m8866, CIN_AT_CASE, 201},
-    {"8610", m8610, CIN_AT_STEP, 301},       {"8650", m8650, CIN_AT_STEP, 301},
-    {"8569", m8569, CIN_AT_STEP, 311},       {"8620", m8620, CIN_AT_CASE, 201},
-    {"8630", m8630, CIN_AT_CASE, 201},       {"8640", m8640, CIN_AT_CASE, 201},
-    {"8805", m8805, CIN_AT_CASE, 201},       {"8565", m8565, CIN_AT_STEP, 309},
-    {"8868", m8868, CIN_AT_STEP, 303},       {"8867", m8867, CIN_AT_STEP, 302},
-    {"2990", m2990, CIN_AT_CASE, 201},       {"8873", m8873, CIN_AT_CASE, 201},
-    {"8815", m8815, CIN_AT_CASE, 201},       {"8816", m8816, CIN_AT_CASE, 201},
-    {"8820", m8820, CIN_AT_CASE, 202},       {"8831", m8831, CIN_AT_STEP, 311},
-    {"4000", m4000, CIN_AT_STEP, 301},       {"8832", m8832, CIN_AT_STEP, 301},
-    {"1103", m1103, CIN_AT_STEP, 302},       {"8608", m8608, CIN_AT_STEP, 302},
-    {"8696", m8696, CIN_AT_STEP, 302},       {"8736", m8736, CIN_AT_STEP, 312},
-    {"8897", m8897, CIN_AT_STEP, 302},       {"8898", m8898, CIN_AT_STEP, 302},
-    {"8869", m8869, CIN_AT_STEP, 302},       {"8617", m8617, CIN_AT_STEP, 302},
-    {"8896", m8896, CIN_AT_CASE, 202},       {"8863", m8863, CIN_AT_STEP, 305},
-    {"4008", m4008, CIN_AT_STEP, 308},       {"4009", m4009, CIN_AT_STEP, 308},
-    {"4010", m4010, CIN_AT_STEP, 308},       {"4011", m4011, CIN_AT_STEP, 308},
-    {"4013", m4013, CIN_AT_STEP, 308},       {"4015", m4015, CIN_AT_STEP, 308},
-    {"4004", m4004, CIN_AT_CASE, 201},       {"4014", m4014, CIN_AT_STEP, 310},
-    {"4001", m4001, CIN_AT_CASE, 201},       {"4003", m4003, CIN_AT_CASE, 201},
-    {"4016", m4016, CIN_AT_CASE, 201},       {"4017", m4017, CIN_AT_CASE, 201},
-    {"1104", m1104, CIN_AT_STEP, 304},       {"8615", m8615, CIN_AT_STEP, 303},
-    {"2889", m2889, CIN_AT_STEP, 303},       {"8740", m8740, CIN_AT_STEP, 303},
-    {"8715", m8715, CIN_AT_STEP, 304},       {"8875", m8875, CIN_AT_STEP, 304},
-    {"8839", m8839, CIN_AT_CASE, 201},       {"8675Q", m8675, CIN_AT_STEP, 303},
-    {"8905", m8905, CIN_AT_STEP, 304},       {"8910", m8910, CIN_AT_STEP, 304},
-    {"8720", m8720, CIN_AT_STEP, 304},       {"8915", m8915, CIN_AT_STEP, 304},
-    {"8920", m8920, CIN_AT_STEP, 304},       {"8925", m8925, CIN_AT_STEP, 304},
-    {"8930", m8930, CIN_AT_STEP, 304},       {"8840", m8840, CIN_AT_STEP, 304},
-    {"8841", m8841, CIN_AT_STEP, 304},       {"1105", m1105, CIN_AT_STEP, 304},
-    {"8935", m8935, CIN_AT_CASE, 201},       {"8940", m8940, CIN_AT_STEP, 307},
-    {"1520", m1520, CIN_AT_PERSON, 101},
+    {"1510", m1510, CIN_AT_PERSON, 101},  {"8520", m8520, CIN_AT_PERSON, 101},
+    {"8525", m8525, CIN_AT_PERSON, 101},  {"4180", m4180, CIN_AT_PERSON, 101},
+    {"4220", m4220, CIN_AT_PERSON, 101},  {"8540", m8540, CIN_AT_PERSON, 101},
+    {"8790", m8790, CIN_AT_PERSON, 101},  {"8772", m8772, CIN_AT_PERSON, 101},
+    {"8770Q", m8770, CIN_AT_PERSON, 101}, {"schema", mschema, CIN_AT_PERSON, 101},
+    {"8606", m8606, CIN_AT_STEP, 301},    {"8555", m8555, CIN_AT_PERSON, 101},
+    {"8866", m8866, CIN_AT_CASE, 201},    {"8610", m8610, CIN_AT_STEP, 301},
+    {"8650", m8650, CIN_AT_STEP, 301},    {"8569", m8569, CIN_AT_STEP, 311},
+    {"8620", m8620, CIN_AT_CASE, 201},    {"8630", m8630, CIN_AT_CASE, 201},
+    {"8640", m8640, CIN_AT_CASE, 201},    {"8805", m8805, CIN_AT_CASE, 201},
+    {"8565", m8565, CIN_AT_STEP, 309},    {"8868", m8868, CIN_AT_STEP, 303},
+    {"8867", m8867, CIN_AT_STEP, 302},    {"2990", m2990, CIN_AT_CASE, 201},
+    {"8873", m8873, CIN_AT_CASE, 201},    {"8815", m8815, CIN_AT_CASE, 201},
+    {"8816", m8816, CIN_AT_CASE, 201},    {"8820", m8820, CIN_AT_CASE, 202},
+    {"8831", m8831, CIN_AT_STEP, 311},    {"4000", m4000, CIN_AT_STEP, 301},
+    {"8832", m8832, CIN_AT_STEP, 301},    {"1103", m1103, CIN_AT_STEP, 302},
+    {"8608", m8608, CIN_AT_STEP, 302},    {"8696", m8696, CIN_AT_STEP, 302},
+    {"8736", m8736, CIN_AT_STEP, 312},    {"8897", m8897, CIN_AT_STEP, 302},
+    {"8898", m8898, CIN_AT_STEP, 302},    {"8869", m8869, CIN_AT_STEP, 302},
+    {"8617", m8617, CIN_AT_STEP, 302},    {"8896", m8896, CIN_AT_CASE, 202},
+    {"8863", m8863, CIN_AT_STEP, 305},    {"4008", m4008, CIN_AT_STEP, 308},
+    {"4009", m4009, CIN_AT_STEP, 308},    {"4010", m4010, CIN_AT_STEP, 308},
+    {"4011", m4011, CIN_AT_STEP, 308},    {"4013", m4013, CIN_AT_STEP, 308},
+    {"4015", m4015, CIN_AT_STEP, 308},    {"4004", m4004, CIN_AT_CASE, 201},
+    {"4014", m4014, CIN_AT_STEP, 310},    {"4001", m4001, CIN_AT_CASE, 201},
+    {"4003", m4003, CIN_AT_CASE, 201},    {"4016", m4016, CIN_AT_CASE, 201},
+    {"4017", m4017, CIN_AT_CASE, 201},    {"1104", m1104, CIN_AT_STEP, 304},
+    {"8615", m8615, CIN_AT_STEP, 303},    {"2889", m2889, CIN_AT_STEP, 303},
+    {"8740", m8740, CIN_AT_STEP, 303},    {"8715", m8715, CIN_AT_STEP, 304},
+    {"8875", m8875, CIN_AT_STEP, 304},    {"8839", m8839, CIN_AT_CASE, 201},
+    {"8675Q", m8675, CIN_AT_STEP, 303},   {"8905", m8905, CIN_AT_STEP, 304},
+    {"8910", m8910, CIN_AT_STEP, 304},    {"8720", m8720, CIN_AT_STEP, 304},
+    {"8915", m8915, CIN_AT_STEP, 304},    {"8920", m8920, CIN_AT_STEP, 304},
+    {"8925", m8925, CIN_AT_STEP, 304},    {"8930", m8930, CIN_AT_STEP, 304},
+    {"8840", m8840, CIN_AT_STEP, 304},    {"8841", m8841, CIN_AT_STEP, 304},
+    {"1105", m1105, CIN_AT_STEP, 304},    {"8935", m8935, CIN_AT_CASE, 201},
+    {"8940", m8940, CIN_AT_STEP, 307},    {"1520", m1520, CIN_AT_PERSON, 101},
 };
 
 static const struct change *change_for(const char *rule)
