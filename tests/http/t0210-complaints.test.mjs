@@ -142,8 +142,8 @@ test('reports: counts for the period, stage 2 in time per quarter, compliments p
   assert.match(table('by-stage'), /children stage 1<\/th><td[^>]*>1</);
   assert.match(table('by-stage'), /children stage 2<\/th><td[^>]*>1</);
   assert.match(table('by-service'), /childrens_services<\/th><td[^>]*>2</);
-  assert.match(table('by-outcome'), /not_upheld<\/th><td[^>]*>2</);
-  assert.match(table('by-outcome'), /upheld<\/th><td[^>]*>2</);
+  assert.match(table('by-outcome'), />Not upheld<\/th><td[^>]*>2</);
+  assert.match(table('by-outcome'), />Upheld<\/th><td[^>]*>2</);
   // Stage 2 was completed today, within its 25 working days; the compliment came today.
   assert.match(table('quarters'), new RegExp(`${y} Q${Math.floor((m - 1) / 3) + 1}</td><td class="govuk-table__cell">1</td><td class="govuk-table__cell">100%</td><td class="govuk-table__cell">1<`));
   assert.match(table('quarters'), /2026 Q1<\/td><td class="govuk-table__cell">0<\/td><td class="govuk-table__cell">–<\/td><td class="govuk-table__cell">0</);
