@@ -212,9 +212,12 @@ static void case_free(struct wk_case *c)
     free(c);
 }
 
+/* Events are the only holders of a case: when the last goes, nothing can
+ * reach the case again, closed or not (a case whose pathway has no further
+ * event before the as-of day simply stays open in the database). */
 static void case_unref(struct wk_case *c)
 {
-    if (c && --c->refs <= 0 && c->closed)
+    if (c && --c->refs <= 0)
         case_free(c);
 }
 

@@ -42,18 +42,22 @@ test('64 busy clients on 2 worker threads (4 database connections): no stalls, t
         return wrk.format("GET", "/api/v1/people/" .. (n % 400 + 1), { Authorization = "Bearer ${token}" })
       end
       done = function(summary, latency)
-        io.write(string.format("RESULT %d %d %d\\n", summary.requests, latency.max,
-          summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+        io.write(string.format("RESULT %d %d %d %d\\n", summary.requests, latency.max,
+          summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout,
+          latency:percentile(50)))
       end`);
     const server = await new Server({ dir, args: ['--threads', '2'] }).start();
     let stopped = false;
     try {
-      const [requests, maxUs, errors] = (await wrk(server.url, script, {})).match(/RESULT (\d+) (\d+) (\d+)/)
+      const [requests, maxUs, errors, medianUs] = (await wrk(server.url, script, {})).match(/RESULT (\d+) (\d+) (\d+) (\d+)/)
         .slice(1).map(Number);
       assert.ok(requests > 500, `${requests} requests`);
       assert.equal(errors, 0);
-      // Without the fix the slowest took 0.6-1.5 s; with it, tens of milliseconds.
-      assert.ok(maxUs < 500000, `the slowest request took ${maxUs / 1000} ms`);
+      // Without the fix the slowest took 0.6-1.5 s against a median of a few
+      // milliseconds; with it, tens of milliseconds. On a machine busy with
+      // other work every request slows, so the bound grows with the median.
+      const bound = Math.max(500000, 40 * medianUs);
+      assert.ok(maxUs < bound, `the slowest request took ${maxUs / 1000} ms (median ${medianUs / 1000} ms)`);
       const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('the server did not stop')), 15000));
       await Promise.race([server.stop(), timeout]);
       stopped = true;
