@@ -89,4 +89,15 @@ void api_enquiry_update_request(struct request *r);
 void api_enquiry_respond(struct request *r);
 void api_enquiry_reply(struct request *r);
 
+/* api_complaints.c: comments, compliments and complaints */
+void api_complaints_list(struct request *r);
+void api_complaints_create(struct request *r);
+void api_complaints_report(struct request *r);
+void api_complaint_get(struct request *r);
+void api_complaint_extend(struct request *r);
+void api_complaint_complete_stage(struct request *r);
+void api_complaint_escalate(struct request *r);
+void api_complaint_progress(struct request *r);
+void api_complaint_close(struct request *r);
+
 #endif

@@ -420,8 +420,10 @@ bool enquiries_list(struct ctx *x, const struct enquiry_filter *f, struct enquir
         return err_set(e, ERR_INVALID, "status", "Status must be new, in_progress or completed");
     const char *texts[] = {f->enquiry_type, f->service_area, f->directorate,
                            f->surname,      f->email,        f->district};
+    static const char *const names[] = {"enquiry_type", "service_area", "directorate",
+                                        "surname",      "email",        "district"};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        if (!enquiries_text_ok("filter", "filter", texts[i], ENQUIRY_MAX_TEXT, false, false, e))
+        if (!enquiries_text_ok(names[i], "filter", texts[i], ENQUIRY_MAX_TEXT, false, false, e))
             return false;
     if (!store_begin(x->conn, true, e))
         return false;

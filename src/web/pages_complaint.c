@@ -371,7 +371,8 @@ static void counts(struct buf *b, const char *title, const char *testid,
         html(b,
              "<tr class=\"govuk-table__row\"><th class=\"govuk-table__header\">%s</th><td "
              "class=\"govuk-table__cell govuk-table__cell--numeric\">%d</td></tr>",
-             c[i].key, c[i].count);
+             strcmp(outcome_label(c[i].key), "Not decided") ? outcome_label(c[i].key) : c[i].key,
+             c[i].count);
     if (!n)
         html(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">None</td></tr>");
     html(b, "</tbody></table>");
