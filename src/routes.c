@@ -106,6 +106,8 @@ const struct route casework_routes[] = {
      "save a step as a draft or complete it"},
     {"POST", "/steps/:id/authorise", PERM_CASES_AUTHORISE, FORM, page_step_authorise,
      "approve or return a step"},
+    {"POST", "/steps/:id/allocation", PERM_CASES_ALLOCATE, FORM, page_step_allocate,
+     "give one task to another worker, with a reason"},
 
     /* councillors' enquiries (literal paths before /enquiries/:id) */
     {"GET", "/enquiries", PERM_ENQUIRIES_VIEW, PAGE, page_enquiries,
@@ -282,6 +284,8 @@ const struct route casework_routes[] = {
      api_complaint_progress, "a stage 2 progress report"},
     {"POST", "/api/v1/complaints/:id/close", PERM_COMPLAINTS_MANAGE, API_WRITE, api_complaint_close,
      "close"},
+    {"POST", "/api/v1/steps/:id/allocation", PERM_CASES_ALLOCATE, API_WRITE, api_step_allocate,
+     "give one unfinished task to another worker (or back to the case's), with a reason"},
 };
 
 const size_t casework_routes_count = sizeof casework_routes / sizeof casework_routes[0];

@@ -73,6 +73,7 @@ void api_step_get(struct request *r);
 void api_step_save(struct request *r);
 void api_step_complete(struct request *r);
 void api_step_authorise(struct request *r);
+void api_step_allocate(struct request *r);
 void api_case_allocate(struct request *r);
 void api_caseload_reallocate(struct request *r);
 void api_tray_mine(struct request *r);

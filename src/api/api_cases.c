@@ -57,6 +57,7 @@ static json_t *step_json(const struct case_step *s)
     json_object_set_new(j, "completed_by", id_or_null(s->completed_by));
     json_object_set_new(j, "authorised_at", instant(s->authorised_at));
     json_object_set_new(j, "authorised_by", id_or_null(s->authorised_by));
+    json_object_set_new(j, "assigned_user_id", id_or_null(s->assigned_user_id));
     json_object_set_new(j, "answers", answers_json(s->answers));
     if (s->versions) {
         json_t *vs = json_array();
@@ -352,6 +353,24 @@ void api_step_authorise(struct request *r)
         reply_step(r, 200, id);
 }
 
+void api_step_allocate(struct request *r)
+{
+    static const struct jsonv_field fields[] = {
+        {"user_id", JSONV_INTEGER, false, 0},
+        {"reason", JSONV_STRING, true, 4 * CASES_MAX_NOTE},
+    };
+    int64_t id;
+    if (!http_param_id(r, "id", &id) || !api_body_ok(r, fields, sizeof fields / sizeof fields[0]))
+        return;
+    json_t *b = http_json(r);
+    struct err e = ERR_INIT;
+    if (!cases_step_allocate(http_ctx(r), id, json_integer_value(json_object_get(b, "user_id")),
+                             jsonv_string(b, "reason"), &e))
+        http_reply_err(r, &e);
+    else
+        reply_step(r, 200, id);
+}
+
 void api_case_allocate(struct request *r)
 {
     static const struct jsonv_field fields[] = {
@@ -387,6 +406,7 @@ static json_t *tray_json(const struct tray *t)
         json_object_set_new(j, "due_at", instant(k->due_at));
         json_object_set_new(j, "allocated_user_id", id_or_null(k->allocated_user_id));
         json_object_set_new(j, "allocated_team_id", id_or_null(k->allocated_team_id));
+        json_object_set_new(j, "assigned_user_id", id_or_null(k->assigned_user_id));
         json_array_append_new(tasks, j);
     }
     return json_pack("{s:o, s:b}", "tasks", tasks, "truncated", t->truncated);

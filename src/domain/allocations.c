@@ -159,6 +159,12 @@ static const char SQL_CASELOAD[] =
     "SELECT id FROM cases WHERE allocated_user_id = :id AND status = 'open' ORDER BY id"
     " LIMIT :limit";
 
+static bool step_allocate_in(struct ctx *x, int64_t step_id, int64_t user_id, const char *reason,
+                             struct err *e);
+static const char SQL_ASSIGNED_TASKS[] =
+    "SELECT s.id FROM case_steps s JOIN cases k ON k.id = s.case_id WHERE s.assigned_user_id = :id"
+    " AND s.status IN ('open', 'draft') AND k.status = 'open' ORDER BY s.id LIMIT :limit";
+
 bool cases_reallocate_caseload(struct ctx *x, int64_t from_user_id, int64_t to_user_id,
                                int64_t team_id, const char *reason, size_t *moved, struct err *e)
 {
@@ -189,6 +195,20 @@ bool cases_reallocate_caseload(struct ctx *x, int64_t from_user_id, int64_t to_u
     /* All or nothing: a caseload is never left half moved. */
     for (size_t i = 0; i < n; i++)
         if (!allocate_in(x, ids[i], to_user_id, team_id, reason, e))
+            goto done;
+    /* Tasks given to the worker alone on others' cases go too, or a
+     * departed worker's tasks would wait in a tray no one opens. */
+    size_t nsteps = 0;
+    if (!(st = store_prepare(x->conn, SQL_ASSIGNED_TASKS, e)))
+        goto done;
+    store_bind_int64(st, ":id", from_user_id);
+    store_bind_int64(st, ":limit", CASES_MAX_CASELOAD);
+    while ((r = store_step(st, e)) == STORE_ROW)
+        ids[nsteps++] = store_col_int64(st, 0);
+    if (r == STORE_ERROR)
+        goto done;
+    for (size_t i = 0; i < nsteps; i++)
+        if (!step_allocate_in(x, ids[i], to_user_id, reason, e))
             goto done;
     ok = store_commit(x->conn, e);
     if (ok)
@@ -243,4 +263,86 @@ bool cases_hold_new(struct ctx *x, int64_t case_id, struct err *e)
     /* No team at all: the case stays unheld, and every team's tray shows it,
      * so it is not lost (see trays.c). */
     return !team_id || allocate_in(x, case_id, 0, team_id, reason, e);
+}
+
+static const char SQL_STEP_END[] =
+    "UPDATE step_allocations SET to_at = :now WHERE step_id = :id AND to_at IS NULL";
+static const char SQL_STEP_ADD[] =
+    "INSERT INTO step_allocations (step_id, user_id, from_at, reason, by_user)"
+    " VALUES (:id, :user_id, :now, :reason, :by)";
+static const char SQL_STEP_SET[] =
+    "UPDATE case_steps SET assigned_user_id = :user_id WHERE id = :id";
+
+/* One task's allocation inside the caller's write transaction. */
+static bool step_allocate_in(struct ctx *x, int64_t step_id, int64_t user_id, const char *reason,
+                             struct err *e)
+{
+    bool ok = false;
+    struct case_record c;
+    struct case_step *s;
+    struct store_stmt *st;
+    if (!cases_load_step(x, step_id, &c, &s, e))
+        goto done;
+    /* Only work still to do can move: a submitted step is the worker's until
+     * a manager decides on it, a finished one is history. */
+    if (strcmp(c.status, "open") ||
+        (strcmp(s->status, "open") != 0 && strcmp(s->status, "draft") != 0)) {
+        err_set(e, ERR_CONFLICT, "",
+                "Only a task not yet submitted on an open case can be "
+                "reallocated (this one is %s)",
+                s->status);
+        goto done;
+    }
+    if (user_id == c.allocated_user_id)
+        user_id = 0; /* back to the case's worker */
+    if (user_id) {
+        if (!one_row(x, SQL_USER, user_id, "user_id", "user", &st, e))
+            goto done;
+        if (store_col_int64(st, 1)) {
+            err_set(e, ERR_INVALID, "user_id", "%s's account is disabled", store_col_text(st, 0));
+            goto done;
+        }
+    }
+    if (!(st = store_prepare(x->conn, SQL_STEP_END, e)))
+        goto done;
+    store_bind_int64(st, ":now", x->now);
+    store_bind_int64(st, ":id", step_id);
+    if (!store_exec(st, e) || !(st = store_prepare(x->conn, SQL_STEP_ADD, e)))
+        goto done;
+    store_bind_int64(st, ":id", step_id);
+    if (user_id)
+        store_bind_int64(st, ":user_id", user_id);
+    else
+        store_bind_null(st, ":user_id");
+    store_bind_int64(st, ":now", x->now);
+    store_bind_text(st, ":reason", reason);
+    store_bind_int64(st, ":by", x->who->user_id);
+    if (!store_exec(st, e) || !(st = store_prepare(x->conn, SQL_STEP_SET, e)))
+        goto done;
+    if (user_id)
+        store_bind_int64(st, ":user_id", user_id);
+    else
+        store_bind_null(st, ":user_id");
+    store_bind_int64(st, ":id", step_id);
+    char detail[200];
+    snprintf(detail, sizeof detail, "case %lld step %lld %s allocated to user %lld (was %lld)",
+             (long long)c.id, (long long)step_id, s->step, (long long)user_id,
+             (long long)s->assigned_user_id);
+    ok = store_exec(st, e) &&
+         ctx_audit(x, "step.allocate", "person", c.person_id, reason, detail, e);
+done:
+    return ok;
+}
+
+bool cases_step_allocate(struct ctx *x, int64_t step_id, int64_t user_id, const char *reason,
+                         struct err *e)
+{
+    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !reason_ok(reason, e))
+        return false;
+    if (!store_begin(x->conn, true, e))
+        return false;
+    bool ok = step_allocate_in(x, step_id, user_id, reason, e) && store_commit(x->conn, e);
+    if (!ok)
+        store_rollback(x->conn);
+    return ok;
 }

@@ -39,7 +39,8 @@ static const char SQL_PERSON_CASES[] =
     "SELECT id, case_id, step, status, started_at, COALESCE(due_at, 0), answers, version,"         \
     " COALESCE(outcome, ''), COALESCE(closure_reason, ''), COALESCE(submitted_at, 0),"             \
     " COALESCE(submitted_by, 0), COALESCE(completed_at, 0), COALESCE(completed_by, 0),"            \
-    " COALESCE(authorised_at, 0), COALESCE(authorised_by, 0) FROM case_steps"
+    " COALESCE(authorised_at, 0), COALESCE(authorised_by, 0), COALESCE(assigned_user_id, 0)"       \
+    " FROM case_steps"
 static const char SQL_CASE_STEPS[] = STEP_COLUMNS " WHERE case_id = :id ORDER BY id";
 static const char SQL_STEP[] = STEP_COLUMNS " WHERE id = :id";
 static const char SQL_STEP_VERSIONS[] =
@@ -297,6 +298,7 @@ static void fill_step(struct ctx *x, struct store_stmt *st, const struct workflo
     s->completed_by = store_col_int64(st, 13);
     s->authorised_at = store_col_int64(st, 14);
     s->authorised_by = store_col_int64(st, 15);
+    s->assigned_user_id = store_col_int64(st, 16);
     const struct workflow_step *ws = d ? workflow_def_step(d, s->step) : NULL;
     /* Copied: a definition parsed from stored text is freed before the caller reads this. */
     s->title = arena_strdup(x->arena, ws ? ws->title : s->step);

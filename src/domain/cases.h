@@ -56,6 +56,7 @@ struct case_step {
     int64_t version;
     const char *outcome, *closure_reason; /* "" when none */
     int64_t submitted_at, submitted_by, completed_at, completed_by, authorised_at, authorised_by;
+    int64_t assigned_user_id;      /* a worker given this task alone; 0: the case's worker */
     struct step_version *versions; /* oldest first; only filled by cases_step_get */
     size_t nversions;
 };
@@ -111,8 +112,17 @@ bool cases_step_authorise(struct ctx *x, int64_t step_id, bool approve, const ch
 bool cases_allocate(struct ctx *x, int64_t case_id, int64_t user_id, int64_t team_id,
                     const char *reason, struct err *e);
 
+/* Give one unfinished step (a task) to a worker other than the case's, with
+ * a reason; user_id 0 (or the case's worker) gives it back to the case's
+ * worker. The worker's tray then has it instead. Needs PERM_CASES_ALLOCATE;
+ * ERR_CONFLICT once the step is submitted or finished. Audited as
+ * step.allocate; the history keeps every allocation (step_allocations). */
+bool cases_step_allocate(struct ctx *x, int64_t step_id, int64_t user_id, const char *reason,
+                         struct err *e);
+
 /* Move every open case of one worker to another (and team_id, 0 for none),
- * with one reason, in one transaction; *moved gets how many. */
+ * and every task given to them alone (cases_step_allocate), with one reason,
+ * in one transaction; *moved gets how many cases. */
 bool cases_reallocate_caseload(struct ctx *x, int64_t from_user_id, int64_t to_user_id,
                                int64_t team_id, const char *reason, size_t *moved, struct err *e);
 

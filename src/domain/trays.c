@@ -12,30 +12,39 @@
 #include "domain/people.h"
 #include "domain/workflow_def.h"
 
+/* A task is an unfinished step. It is the case worker's unless a manager
+ * gave it alone to someone else (s.assigned_user_id). */
 #define TASK_COLUMNS                                                                               \
     "SELECT s.id AS step_id, s.case_id, k.person_id, p.forenames || ' ' || p.surname, s.step,"     \
     " s.status, COALESCE(s.due_at, 0) AS due, COALESCE(k.allocated_user_id, 0), k.pathway,"        \
-    " k.version, COALESCE(k.allocated_team_id, 0), COALESCE(u.display_name, '')"                   \
+    " k.version, COALESCE(k.allocated_team_id, 0), COALESCE(u.display_name, ''),"                  \
+    " COALESCE(s.assigned_user_id, 0), COALESCE(a.display_name, '')"                               \
     " FROM case_steps s JOIN cases k ON k.id = s.case_id JOIN people p ON p.id = k.person_id"      \
-    " LEFT JOIN users u ON u.id = k.allocated_user_id"
+    " LEFT JOIN users u ON u.id = k.allocated_user_id"                                             \
+    " LEFT JOIN users a ON a.id = s.assigned_user_id"
 /* Due first, no time limit last. The UNIONs below let each part use its own
- * index (cases by holder, then their steps by case) where one WHERE with ORs
- * would scan every open step. */
+ * index (cases by holder, then their steps by case; tasks given alone by
+ * assignee) where one WHERE with ORs would scan every open step. */
 #define TASK_ORDER ") AS t ORDER BY CASE WHEN due = 0 THEN 1 ELSE 0 END, due, step_id LIMIT :limit"
 
-/* A worker's own steps; a manager's authorisations on cases their teams or
- * team-mates hold (never a step they completed: four eyes). Each part starts
- * from the cases held (a team's 30 workers hold about 1,200), not from the
- * county's steps awaiting authorisation; "awaiting authorisation" is said as
- * NOT IN so the planner cannot take case_steps_open instead. A case with a
- * worker is found through the worker (allocation keeps the worker in the
- * case's team), one with none through its team, so no step is found twice. */
+/* A worker's own tasks (on the cases they hold, less those given to someone
+ * else, plus those given to them alone); a manager's authorisations on cases
+ * their teams or team-mates hold (never a step they completed: four eyes).
+ * Each part starts from the cases held (a team's 30 workers hold about
+ * 1,200), not from the county's steps awaiting authorisation; "awaiting
+ * authorisation" is said as NOT IN so the planner cannot take
+ * case_steps_open instead. A case with a worker is found through the worker
+ * (allocation keeps the worker in the case's team), one with none through
+ * its team, so no step is found twice. */
 #define AWAITING                                                                                   \
     " AND k.status = 'open' AND s.status NOT IN ('open', 'draft', 'completed', 'cancelled')"       \
     " AND COALESCE(s.submitted_by, 0) <> :user"
 static const char SQL_MINE[] =
     "SELECT * FROM (" TASK_COLUMNS " WHERE k.allocated_user_id = :user AND k.status = 'open'"
-    " AND s.status IN ('open', 'draft')"
+    " AND s.status NOT IN ('awaiting_authorisation', 'completed', 'cancelled')"
+    " AND s.assigned_user_id IS NULL"
+    " UNION ALL " TASK_COLUMNS " WHERE s.assigned_user_id = :user AND s.status IN ('open', 'draft')"
+    " AND k.status = 'open'"
     " UNION ALL " TASK_COLUMNS " WHERE :manager = 1 AND k.allocated_user_id IN (SELECT m.user_id"
     " FROM user_teams mine JOIN user_teams m ON m.team_id = mine.team_id"
     " WHERE mine.user_id = :user)" AWAITING " UNION ALL " TASK_COLUMNS
@@ -43,36 +52,46 @@ static const char SQL_MINE[] =
     " WHERE user_id = :user) AND k.allocated_user_id IS NULL" AWAITING TASK_ORDER;
 /* A team's tray: cases the team holds with no worker, cases its members hold
  * and, for the duty team (or every team when none is configured), cases no
- * one holds, so nothing waits unseen. A case held by the team and one of its
- * members is listed once (the first part takes only cases with no worker). */
+ * one holds, so nothing waits unseen; and tasks given alone to its members.
+ * UNION lists a task found twice (a member's task on a member's case) once. */
 /* "Not finished" is said as NOT IN so the planner cannot start from the
  * county's open steps (case_steps_open) instead of the team's cases. */
 #define TEAM_STEPS " AND k.status = 'open' AND s.status NOT IN ('completed', 'cancelled')"
+#define MEMBERS "(SELECT user_id FROM user_teams WHERE team_id = :team)"
 static const char SQL_TEAM_TASKS[] =
     "SELECT * FROM (" TASK_COLUMNS " WHERE k.allocated_team_id = :team"
-    " AND k.allocated_user_id IS NULL" TEAM_STEPS " UNION ALL " TASK_COLUMNS
-    " WHERE k.allocated_user_id IN (SELECT user_id FROM user_teams WHERE team_id = "
-    ":team)" TEAM_STEPS " UNION ALL " TASK_COLUMNS
-    " WHERE :unheld = 1 AND k.allocated_team_id IS NULL"
-    " AND k.allocated_user_id IS NULL" TEAM_STEPS TASK_ORDER;
+    " AND k.allocated_user_id IS NULL" TEAM_STEPS " UNION " TASK_COLUMNS
+    " WHERE k.allocated_user_id IN " MEMBERS TEAM_STEPS " UNION " TASK_COLUMNS
+    " WHERE :unheld = 1 AND k.allocated_team_id IS NULL AND k.allocated_user_id IS NULL" TEAM_STEPS
+    " UNION " TASK_COLUMNS " WHERE s.assigned_user_id IN " MEMBERS TEAM_STEPS TASK_ORDER;
 static const char SQL_TEAM[] = "SELECT name FROM teams WHERE id = :id";
 static const char SQL_MEMBERS[] =
     "SELECT u.id, u.display_name FROM user_teams m JOIN users u ON u.id = m.user_id"
     " WHERE m.team_id = :team ORDER BY u.display_name, u.id LIMIT :limit";
 /* Each open case of the team's members with its unfinished steps (a case
- * with none gives one row with NULL step columns). */
+ * with none gives one row with NULL step columns): holder, case, step, due,
+ * pathway, version, step id, assignee. */
 #define LOAD_COLUMNS                                                                               \
-    " k.id, COALESCE(s.step, ''), COALESCE(s.due_at, 0), k.pathway, k.version, s.id"               \
-    " FROM cases k LEFT JOIN case_steps s ON s.case_id = k.id"                                     \
+    " k.id, COALESCE(s.step, ''), COALESCE(s.due_at, 0), k.pathway, k.version, s.id,"              \
+    " COALESCE(s.assigned_user_id, 0) FROM cases k LEFT JOIN case_steps s ON s.case_id = k.id"     \
     " AND s.status IN ('open', 'draft', 'awaiting_authorisation') WHERE k.status = 'open'"
 static const char SQL_LOAD[] =
-    "SELECT k.allocated_user_id," LOAD_COLUMNS " AND k.allocated_user_id IN"
-    " (SELECT user_id FROM user_teams WHERE team_id = :team) ORDER BY k.allocated_user_id, k.id";
+    "SELECT k.allocated_user_id," LOAD_COLUMNS " AND k.allocated_user_id IN " MEMBERS
+    " ORDER BY k.allocated_user_id, k.id";
 /* The cases in the team's tray that no worker holds (as in SQL_TEAM_TASKS). */
 static const char SQL_LOAD_UNALLOCATED[] =
     "SELECT 0," LOAD_COLUMNS " AND k.allocated_team_id = :team AND k.allocated_user_id IS NULL"
     " UNION ALL SELECT 0," LOAD_COLUMNS " AND :unheld = 1 AND k.allocated_team_id IS NULL"
     " AND k.allocated_user_id IS NULL ORDER BY 2";
+/* Tasks given alone to the team's members on cases the two queries above do
+ * not count (held by other teams' workers, or other teams). */
+static const char SQL_LOAD_ASSIGNED[] =
+    "SELECT s.assigned_user_id, k.id, s.step, COALESCE(s.due_at, 0), k.pathway, k.version, s.id,"
+    " s.assigned_user_id FROM case_steps s JOIN cases k ON k.id = s.case_id"
+    " WHERE s.assigned_user_id IN " MEMBERS " AND s.status NOT IN ('completed', 'cancelled')"
+    " AND k.status = 'open' AND COALESCE(k.allocated_user_id, 0) NOT IN " MEMBERS
+    " AND NOT (k.allocated_user_id IS NULL AND (COALESCE(k.allocated_team_id, 0) = :team"
+    " OR (:unheld = 1 AND k.allocated_team_id IS NULL))) ORDER BY 1, 2";
 
 static const char *dup(struct ctx *x, struct store_stmt *st, int col)
 {
@@ -114,6 +133,8 @@ static bool read_tasks(struct ctx *x, struct store_stmt *st, struct tray *out, s
         t->allocated_user_id = store_col_int64(st, 7);
         t->allocated_team_id = store_col_int64(st, 10);
         t->holder_name = dup(x, st, 11);
+        t->assigned_user_id = store_col_int64(st, 12);
+        t->assignee_name = dup(x, st, 13);
         const struct workflow_step *ws =
             step_of(x, store_col_text(st, 8), (int)store_col_int64(st, 9), t->step);
         t->title = ws ? ws->title : t->step;
@@ -215,29 +236,38 @@ static void add(struct workload_row *to, const struct workload_row *r)
     to->weighted += r->weighted;
 }
 
-/* Count the rows of SQL_LOAD or SQL_LOAD_UNALLOCATED (ordered by holder, then
- * case) into the members' rows, holder 0 into out->unallocated. */
-static bool tally(struct ctx *x, struct store_stmt *st, struct workload *out, struct err *e)
+static struct workload_row *row_of(struct workload *out, int64_t user)
+{
+    if (!user)
+        return &out->unallocated;
+    for (size_t i = 0; i < out->n; i++)
+        if (out->rows[i].user_id == user)
+            return &out->rows[i];
+    return NULL;
+}
+
+/* Count the rows of a SQL_LOAD* query (ordered by holder, then case): each
+ * case for its holder's row (holder 0: out->unallocated) when count_cases,
+ * each task for its assignee's row if it was given to someone alone (not
+ * counted here if they are outside the team: their own team counts it),
+ * else for the holder's. */
+static bool tally(struct ctx *x, struct store_stmt *st, struct workload *out, bool count_cases,
+                  struct err *e)
 {
     int64_t last_case = 0;
-    struct workload_row *w = NULL;
     enum store_step_result r;
     while ((r = store_step(st, e)) == STORE_ROW) {
-        int64_t user = store_col_int64(st, 0), case_id = store_col_int64(st, 1);
-        if (!w || w->user_id != user) {
-            w = user ? NULL : &out->unallocated;
-            for (size_t i = 0; i < out->n && !w; i++)
-                if (out->rows[i].user_id == user)
-                    w = &out->rows[i];
-            if (!w)
-                continue;
-        }
-        if (case_id != last_case) {
-            w->open_cases++;
+        int64_t case_id = store_col_int64(st, 1), assignee = store_col_int64(st, 7);
+        struct workload_row *holder = row_of(out, store_col_int64(st, 0));
+        if (count_cases && holder && case_id != last_case) {
+            holder->open_cases++;
             last_case = case_id;
         }
         if (store_col_is_null(st, 6))
             continue; /* an open case with no open step */
+        struct workload_row *w = assignee ? row_of(out, assignee) : holder;
+        if (!w)
+            continue;
         int64_t due = store_col_int64(st, 3);
         const struct workflow_step *ws =
             step_of(x, store_col_text(st, 4), (int)store_col_int64(st, 5), store_col_text(st, 2));
@@ -280,11 +310,15 @@ bool trays_workload(struct ctx *x, int64_t team_id, struct workload *out, struct
     if (r == STORE_ERROR || !(st = store_prepare(x->conn, SQL_LOAD, e)))
         goto done;
     store_bind_int64(st, ":team", team_id);
-    if (!tally(x, st, out, e) || !(st = store_prepare(x->conn, SQL_LOAD_UNALLOCATED, e)))
+    if (!tally(x, st, out, true, e) || !(st = store_prepare(x->conn, SQL_LOAD_UNALLOCATED, e)))
         goto done;
     store_bind_int64(st, ":team", team_id);
     store_bind_int64(st, ":unheld", !duty || duty == team_id ? 1 : 0);
-    if (!tally(x, st, out, e))
+    if (!tally(x, st, out, true, e) || !(st = store_prepare(x->conn, SQL_LOAD_ASSIGNED, e)))
+        goto done;
+    store_bind_int64(st, ":team", team_id);
+    store_bind_int64(st, ":unheld", !duty || duty == team_id ? 1 : 0);
+    if (!tally(x, st, out, false, e))
         goto done;
     for (size_t i = 0; i < out->n; i++)
         add(&out->total, &out->rows[i]);
@@ -350,6 +384,7 @@ const char *trays_query_sql(size_t i, const char **name)
         {"members", SQL_MEMBERS},
         {"load", SQL_LOAD},
         {"load_unallocated", SQL_LOAD_UNALLOCATED},
+        {"load_assigned", SQL_LOAD_ASSIGNED},
     };
     if (i >= sizeof queries / sizeof queries[0])
         return NULL;

@@ -39,6 +39,8 @@ struct tray_task {
     int64_t allocated_user_id; /* 0: no worker holds the case */
     int64_t allocated_team_id; /* 0: no team holds it */
     const char *holder_name;   /* the worker's display name; "" when none */
+    int64_t assigned_user_id;  /* the task was given alone to this worker; 0: the case's */
+    const char *assignee_name; /* their display name; "" when none */
 };
 
 struct tray {

@@ -104,5 +104,6 @@ void page_complaints_report(struct request *r);
 void page_returns(struct request *r);
 void page_returns_cin_xml(struct request *r);
 void page_returns_cin_quality(struct request *r);
+void page_step_allocate(struct request *r);
 
 #endif

@@ -66,7 +66,10 @@ static void tray_table(struct buf *b, const struct tray *t, bool team)
              status_label(k->status));
         if (team) {
             html(b, "<td class=\"govuk-table__cell\">");
-            if (k->allocated_user_id)
+            if (k->assigned_user_id)
+                html(b, "%s <span class=\"govuk-body-s\">(this task alone)</span>",
+                     k->assignee_name);
+            else if (k->allocated_user_id)
                 html(b, "%s", k->holder_name);
             else
                 html(b,

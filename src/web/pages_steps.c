@@ -11,6 +11,7 @@
 
 #include "core/codelist.h"
 #include "domain/cases.h"
+#include "domain/trays.h"
 #include "domain/workflow_def.h"
 #include "web/page.h"
 #include "web/pages.h"
@@ -188,6 +189,42 @@ static void render_authorise(struct buf *b, struct request *r, const struct case
          "data-module=\"govuk-button\">Record decision</button></form>");
 }
 
+enum { MAX_COLLEAGUES = 200 };
+
+/* A manager gives this one task to another worker (or back to the case's),
+ * with a reason. Field names are prefixed so they cannot clash with the
+ * step's own form fields (adults' contact has a "reason"). */
+static void render_allocate(struct buf *b, struct request *r, const struct case_step *s,
+                            const struct case_record *c, const struct err *e)
+{
+    struct colleague people[MAX_COLLEAGUES];
+    size_t n = 0;
+    struct err le = ERR_INIT;
+    if (!trays_colleagues(http_ctx(r), people, MAX_COLLEAGUES, &n, &le))
+        return;
+    bool mine =
+        e && (!strcmp(e->field, "allocation_user_id") || !strcmp(e->field, "allocation_reason"));
+    html(b,
+         "<details class=\"govuk-details\"%s><summary class=\"govuk-details__summary\"><span "
+         "class=\"govuk-details__summary-text\">Reallocate this task</span></summary><div "
+         "class=\"govuk-details__text\"><form method=\"post\" action=\"/steps/%D/allocation\" "
+         "novalidate>",
+         mine ? " open" : "", s->id);
+    page_csrf(b, r);
+    html(b, "<div class=\"govuk-form-group\"><label class=\"govuk-label\" "
+            "for=\"allocation_user_id\">Worker</label><select class=\"govuk-select\" "
+            "id=\"allocation_user_id\" name=\"allocation_user_id\"><option value=\"\">The "
+            "case's worker</option>");
+    int64_t current = s->assigned_user_id ? s->assigned_user_id : c->allocated_user_id;
+    for (size_t i = 0; i < n; i++)
+        html(b, "<option value=\"%D\"%s>%s</option>", people[i].user_id,
+             people[i].user_id == current ? " selected" : "", people[i].name);
+    html(b, "</select></div>");
+    page_input(b, "allocation_reason", "Reason", NULL, NULL, "text", NULL, mine ? e : NULL);
+    html(b, "<button class=\"govuk-button\" data-module=\"govuk-button\">Reallocate</button>"
+            "</form></div></details>");
+}
+
 /* The step page; answers/outcome/e/missing are what was posted when a
  * completion was refused (NULL otherwise). */
 static void render(struct request *r, int64_t id, int status, const json_t *posted,
@@ -220,6 +257,13 @@ static void render(struct request *r, int64_t id, int status, const json_t *post
     else
         html(&b, "<p class=\"govuk-body\" data-testid=\"step-status\">%s%s%s</p>", s.status,
              *s.outcome ? " · outcome: " : "", s.outcome);
+    if (s.assigned_user_id)
+        html(&b,
+             "<p class=\"govuk-body\" data-testid=\"assigned\">Given to worker %D alone (not "
+             "the case's worker).</p>",
+             s.assigned_user_id);
+    if (editable && who && access_allows(who, PERM_CASES_ALLOCATE))
+        render_allocate(&b, r, &s, &c, e);
     if (!strcmp(s.status, "awaiting_authorisation") && who &&
         access_allows(who, PERM_CASES_AUTHORISE) && s.submitted_by != who->user_id)
         render_authorise(&b, r, &s);
@@ -334,6 +378,39 @@ void page_step_authorise(struct request *r)
         if (e.code == ERR_INVALID)
             render(r, id, 422, NULL, NULL, &e);
         else
+            http_reply_err(r, &e);
+        return;
+    }
+    if (!cases_step_get(http_ctx(r), id, &s, &e)) {
+        http_reply_err(r, &e);
+        return;
+    }
+    char to[48];
+    snprintf(to, sizeof to, "/cases/%lld", (long long)s.case_id);
+    http_redirect(r, to);
+}
+
+void page_step_allocate(struct request *r)
+{
+    int64_t id;
+    struct case_step s;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id))
+        return;
+    const char *user = http_form(r, "allocation_user_id");
+    char *end = NULL;
+    long long user_id = user && *user ? strtoll(user, &end, 10) : 0;
+    if ((end && *end) || user_id < 0) {
+        err_set(&e, ERR_INVALID, "allocation_user_id", "Choose a worker");
+        render(r, id, 422, NULL, NULL, &e);
+        return;
+    }
+    if (!cases_step_allocate(http_ctx(r), id, user_id, http_form(r, "allocation_reason"), &e)) {
+        if (e.code == ERR_INVALID) {
+            snprintf(e.field, sizeof e.field, "%s",
+                     !strcmp(e.field, "reason") ? "allocation_reason" : "allocation_user_id");
+            render(r, id, 422, NULL, NULL, &e);
+        } else
             http_reply_err(r, &e);
         return;
     }

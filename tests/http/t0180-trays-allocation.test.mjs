@@ -156,6 +156,13 @@ test('a step awaiting authorisation is a task in the manager\'s tray page, not t
 });
 
 test('a manager moves a departed worker\'s whole caseload from the workload page, with a reason', async () => {
+  // A task on Wes's case given to Fay alone goes with her caseload.
+  const other = await person('Ivo', 'Kestrel');
+  const oc = await ok(await contact('wes', [other.id], daysAgo(1)), 201);
+  const otherCase = oc.children[0].case_id;
+  await ok(await as('mia')('POST', `/api/v1/cases/${otherCase}/allocation`, { user_id: ids.wes, team_id: ids.loc, reason: 'Locality' }));
+  const otherStep = (await ok(await as('mia')('GET', `/api/v1/cases/${otherCase}`))).steps[0].id;
+  await ok(await as('mia')('POST', `/api/v1/steps/${otherStep}/allocation`, { user_id: ids.fay, reason: 'Fay has met the family' }));
   // Fay has left: her account is disabled, her cases still need a worker.
   sql(server.db, `update users set disabled = 1 where id = ${ids.fay}`);
   const web = server.client();
@@ -184,6 +191,9 @@ test('a manager moves a departed worker\'s whole caseload from the workload page
   assert.equal(Number(sql(server.db, `select count(*) from cases where allocated_user_id = ${ids.gus} and allocated_team_id = ${ids.fd} and status = 'open'`)), held);
   assert.equal(Number(sql(server.db, `select count(*) from allocations where user_id = ${ids.gus} and reason = 'Fay on long leave' and by_user = ${ids['mia.web']}`)), held);
   assert.equal(Number(sql(server.db, "select count(*) from audit where action = 'case.allocate'")), audits + held);
+  assert.equal(sql(server.db, `select assigned_user_id from case_steps where id = ${otherStep}`), String(ids.gus));
+  assert.equal(sql(server.db, `select reason from step_allocations where step_id = ${otherStep} and to_at is null`), 'Fay on long leave');
+  assert.equal(sql(server.db, `select allocated_user_id from cases where id = ${otherCase}`), String(ids.wes));
   page = await web.get(res.headers.get('location'));
   assert.match(page.text_, new RegExp(`data-testid="moved"[\\s\\S]*Caseload moved: ${held} cases`));
   // Only workers who share a team with the manager.
@@ -257,4 +267,64 @@ test('a children\'s front-door decision of early help opens an early help case f
     person_id: q.id, outcome: 'nfa', answers: { parents_aware: true, decision_reason: 'No concern.' },
   }));
   assert.equal(Number(sql(server.db, 'select count(*) from cases')), n);
+});
+
+test('a manager gives a single task to another worker, with a reason: it moves trays and workload, and comes back', async () => {
+  const p = await person('Hal', 'Brackley');
+  const c = await ok(await contact('wes', [p.id], daysAgo(1)), 201);
+  const caseId = c.children[0].case_id;
+  await ok(await as('mia')('POST', `/api/v1/cases/${caseId}/allocation`, { user_id: ids.gus, team_id: ids.fd, reason: 'Duty' }));
+  const stepId = (await ok(await as('mia')('GET', `/api/v1/cases/${caseId}`))).steps[0].id;
+  const trayHas = async (who) => (await ok(await as(who)('GET', '/api/v1/tray'))).tasks.some((k) => k.step_id === stepId);
+  const load = async (team, user) => (await ok(await as('mia')('GET', `/api/v1/teams/${team}/workload`))).workers.find((w) => w.user_id === user);
+  const gus0 = await load(ids.fd, ids.gus), wes0 = await load(ids.loc, ids.wes);
+
+  // Reason required; a worker may not.
+  let res = await as('mia')('POST', `/api/v1/steps/${stepId}/allocation`, { user_id: ids.wes, reason: '' });
+  assert.equal(res.status, 422);
+  assert.equal(res.body_.field, 'reason');
+  assert.equal((await as('wes')('POST', `/api/v1/steps/${stepId}/allocation`, { user_id: ids.wes, reason: 'Mine' })).status, 403);
+  const step = await ok(await as('mia')('POST', `/api/v1/steps/${stepId}/allocation`, { user_id: ids.wes, reason: 'Wes knows the family' }));
+  assert.equal(step.assigned_user_id, ids.wes);
+  assert.equal(sql(server.db, `select user_id || '|' || reason from step_allocations where step_id = ${stepId} and to_at is null`), `${ids.wes}|Wes knows the family`);
+  assert.equal(sql(server.db, `select count(*) from audit where action = 'step.allocate' and reason = 'Wes knows the family'`), '1');
+
+  // Wes's tray has it; Gus (the case's worker) no longer does.
+  assert.equal(await trayHas('wes'), true);
+  const gusWeb = server.client();
+  assert.equal((await gusWeb.signIn('gus', pw.gus)).status, 303);
+  assert.doesNotMatch((await gusWeb.get('/tray')).text_, /Hal Brackley/);
+  // Both teams' trays list it once, with who has it.
+  for (const team of [ids.fd, ids.loc]) {
+    const tray = await ok(await as('mia')('GET', `/api/v1/teams/${team}/tray`));
+    assert.deepEqual(tray.tasks.filter((k) => k.step_id === stepId).map((k) => [k.assigned_user_id, k.allocated_user_id]), [[ids.wes, ids.gus]], `team ${team}`);
+  }
+  // The task counts for Wes; the case stays Gus's.
+  const gus1 = await load(ids.fd, ids.gus), wes1 = await load(ids.loc, ids.wes);
+  assert.deepEqual([gus1.open_cases, gus1.open_tasks], [gus0.open_cases, gus0.open_tasks - 1]);
+  assert.deepEqual([wes1.open_cases, wes1.open_tasks], [wes0.open_cases, wes0.open_tasks + 1]);
+
+  // The step page offers the same to a manager; a missing reason names the field.
+  const web = server.client();
+  assert.equal((await web.signIn('mia.web', pw.mia)).status, 303);
+  let page = await web.get(`/steps/${stepId}`);
+  assert.match(page.text_, /Reallocate this task/);
+  const csrf = await web.csrf();
+  res = await web.postForm(`/steps/${stepId}/allocation`, { csrf_token: csrf, allocation_user_id: '', allocation_reason: '' });
+  assert.equal(res.status, 422);
+  assert.match(res.text_, /<a href="#allocation_reason">/);
+  // Back to the case's worker.
+  res = await web.postForm(`/steps/${stepId}/allocation`, { csrf_token: csrf, allocation_user_id: '', allocation_reason: 'Wes is off sick' });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get('location'), `/cases/${caseId}`);
+  assert.equal(sql(server.db, `select coalesce(assigned_user_id, 'none') from case_steps where id = ${stepId}`), 'none');
+  assert.equal(await trayHas('wes'), false);
+  assert.match((await gusWeb.get('/tray')).text_, /Hal Brackley/);
+
+  // Once done, a task stays where it was done.
+  await ok(await as('wes')('POST', `/api/v1/contacts/${c.id}/decisions`, {
+    person_id: p.id, outcome: 'nfa', answers: { parents_aware: true, decision_reason: 'No concern.' },
+  }));
+  res = await as('mia')('POST', `/api/v1/steps/${stepId}/allocation`, { user_id: ids.wes, reason: 'Late' });
+  assert.equal(res.status, 409);
 });
