@@ -286,6 +286,22 @@ const struct route casework_routes[] = {
      "close"},
     {"POST", "/api/v1/steps/:id/allocation", PERM_CASES_ALLOCATE, API_WRITE, api_step_allocate,
      "give one unfinished task to another worker (or back to the case's), with a reason"},
+    {"POST", "/api/v1/complaints/:id/actions", PERM_COMPLAINTS_MANAGE, API_WRITE,
+     api_complaint_action_add, "add an action or learning"},
+    /* tests/http/t0070 reads method, path, permission and flags from each entry's first
+     * line, and these paths are too long to keep them there within 100 columns. */
+    /* clang-format off */
+    {"POST", "/api/v1/complaints/:id/actions/:action/complete", PERM_COMPLAINTS_MANAGE, API_WRITE,
+     api_complaint_action_complete, "mark an action done"},
+    {"POST", "/api/v1/complaints/:id/lgsco", PERM_COMPLAINTS_MANAGE, API_WRITE,
+     api_complaint_lgsco_add, "record an Ombudsman referral"},
+    {"POST", "/api/v1/complaints/:id/lgsco/:referral", PERM_COMPLAINTS_MANAGE, API_WRITE,
+     api_complaint_lgsco_update, "the Ombudsman's enquiries or decision"},
+    {"POST", "/api/v1/complaints/:id/lgsco/:referral/recommendations", PERM_COMPLAINTS_MANAGE, API_WRITE,
+     api_complaint_lgsco_recommend, "add an Ombudsman's recommendation"},
+    {"POST", "/api/v1/complaints/:id/recommendations/:rec/comply", PERM_COMPLAINTS_MANAGE, API_WRITE,
+     api_complaint_lgsco_comply, "record compliance with a recommendation"},
+    /* clang-format on */
 };
 
 const size_t casework_routes_count = sizeof casework_routes / sizeof casework_routes[0];

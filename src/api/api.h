@@ -100,5 +100,11 @@ void api_complaint_complete_stage(struct request *r);
 void api_complaint_escalate(struct request *r);
 void api_complaint_progress(struct request *r);
 void api_complaint_close(struct request *r);
+void api_complaint_action_add(struct request *r);
+void api_complaint_action_complete(struct request *r);
+void api_complaint_lgsco_add(struct request *r);
+void api_complaint_lgsco_update(struct request *r);
+void api_complaint_lgsco_recommend(struct request *r);
+void api_complaint_lgsco_comply(struct request *r);
 
 #endif

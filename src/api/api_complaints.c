@@ -1,8 +1,8 @@
 /*
  * /api/v1 comments, compliments and complaints: the list, one with its
  * stages, points, actions and Ombudsman referrals, recording one, the work
- * on its stages (extend, complete, escalate, progress report, close) and the
- * reports. Actions and Ombudsman referrals are recorded through the pages.
+ * on its stages (extend, complete, escalate, progress report, close), actions
+ * and learning, Ombudsman referrals, and the reports.
  */
 #include <stdio.h>
 #include <string.h>
@@ -292,4 +292,97 @@ void api_complaints_report(struct request *r)
                               counts_json(rep.by_stage, rep.nstage), "by_service",
                               counts_json(rep.by_service, rep.nservice), "by_outcome",
                               counts_json(rep.by_outcome, rep.noutcome), "quarters", quarters));
+}
+
+/* Path parameters id and sub; false with the reply (404) sent. */
+static bool two_ids(struct request *r, const char *sub, int64_t *id, int64_t *sub_id)
+{
+    return http_param_id(r, "id", id) && http_param_id(r, sub, sub_id);
+}
+
+void api_complaint_action_add(struct request *r)
+{
+    static const struct jsonv_field fields[] = {
+        {"kind", JSONV_STRING, true, 16},
+        {"text", JSONV_STRING, true, 4 * COMPLAINT_MAX_TEXT},
+        {"owner", JSONV_STRING, false, 4 * COMPLAINT_MAX_SHORT},
+        {"due_on", JSONV_STRING, false, 10}};
+    int64_t id;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id) || !api_body_ok(r, fields, 4))
+        return;
+    json_t *b = http_json(r);
+    changed(r, id,
+            complaints_action_add(http_ctx(r), id, jsonv_string(b, "kind"), jsonv_string(b, "text"),
+                                  jsonv_string(b, "owner"), jsonv_string(b, "due_on"), &e),
+            &e);
+}
+
+void api_complaint_action_complete(struct request *r)
+{
+    int64_t id, action;
+    struct err e = ERR_INIT;
+    if (two_ids(r, "action", &id, &action))
+        changed(r, id, complaints_action_complete(http_ctx(r), id, action, &e), &e);
+}
+
+void api_complaint_lgsco_add(struct request *r)
+{
+    static const struct jsonv_field fields[] = {
+        {"received_on", JSONV_STRING, true, 10},
+        {"reference", JSONV_STRING, false, 4 * COMPLAINT_MAX_SHORT}};
+    int64_t id;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id) || !api_body_ok(r, fields, 2))
+        return;
+    json_t *b = http_json(r);
+    changed(r, id,
+            complaints_lgsco_add(http_ctx(r), id, jsonv_string(b, "received_on"),
+                                 jsonv_string(b, "reference"), &e),
+            &e);
+}
+
+void api_complaint_lgsco_update(struct request *r)
+{
+    static const struct jsonv_field fields[] = {
+        {"enquiries", JSONV_STRING, false, 4 * COMPLAINT_MAX_TEXT},
+        {"decision", JSONV_STRING, false, 4 * COMPLAINT_MAX_TEXT}};
+    int64_t id, referral;
+    struct err e = ERR_INIT;
+    if (!two_ids(r, "referral", &id, &referral) || !api_body_ok(r, fields, 2))
+        return;
+    json_t *b = http_json(r);
+    changed(r, id,
+            complaints_lgsco_update(http_ctx(r), id, referral, jsonv_string(b, "enquiries"),
+                                    jsonv_string(b, "decision"), &e),
+            &e);
+}
+
+void api_complaint_lgsco_recommend(struct request *r)
+{
+    static const struct jsonv_field fields[] = {
+        {"text", JSONV_STRING, true, 4 * COMPLAINT_MAX_TEXT}, {"due_on", JSONV_STRING, true, 10}};
+    int64_t id, referral;
+    struct err e = ERR_INIT;
+    if (!two_ids(r, "referral", &id, &referral) || !api_body_ok(r, fields, 2))
+        return;
+    json_t *b = http_json(r);
+    changed(r, id,
+            complaints_lgsco_recommend(http_ctx(r), id, referral, jsonv_string(b, "text"),
+                                       jsonv_string(b, "due_on"), &e),
+            &e);
+}
+
+void api_complaint_lgsco_comply(struct request *r)
+{
+    static const struct jsonv_field fields[] = {
+        {"evidence", JSONV_STRING, true, 4 * COMPLAINT_MAX_TEXT}};
+    int64_t id, rec;
+    struct err e = ERR_INIT;
+    if (!two_ids(r, "rec", &id, &rec) || !api_body_ok(r, fields, 1))
+        return;
+    changed(
+        r, id,
+        complaints_lgsco_comply(http_ctx(r), id, rec, jsonv_string(http_json(r), "evidence"), &e),
+        &e);
 }

@@ -68,14 +68,43 @@ test('a corporate complaint through both stages over the API', async () => {
   assert.equal(res.body_.status, 'closed');
 });
 
+test('actions and learning, and an Ombudsman referral, over the API', async () => {
+  const c = (await api(officer, 'POST', '/api/v1/complaints', { ...complaint, received_on: undefined })).body_;
+  let res = await api(officer, 'POST', `/api/v1/complaints/${c.id}/actions`, { kind: 'chore', text: 'x' });
+  assert.equal(res.status, 422);
+  assert.equal(res.body_.field, 'kind');
+  res = await api(officer, 'POST', `/api/v1/complaints/${c.id}/actions`, { kind: 'action', text: 'Retrain call handlers', owner: 'Contact centre', due_on: '2027-01-31' });
+  assert.equal(res.status, 200);
+  const action = res.body_.actions[0];
+  assert.deepEqual([action.kind, action.text, action.owner, action.due_on, action.completed_at], ['action', 'Retrain call handlers', 'Contact centre', '2027-01-31', null]);
+  res = await api(officer, 'POST', `/api/v1/complaints/${c.id}/actions/${action.id}/complete`);
+  assert.match(res.body_.actions[0].completed_at, /Z$/);
+  assert.equal((await api(officer, 'POST', `/api/v1/complaints/${c.id}/actions/${action.id}/complete`)).status, 404);
+
+  res = await api(officer, 'POST', `/api/v1/complaints/${c.id}/lgsco`, { received_on: '2026-10-01', reference: '26 002 345' });
+  assert.equal(res.status, 200);
+  const ref = res.body_.lgsco_referrals[0].id;
+  assert.equal((await api(officer, 'POST', `/api/v1/complaints/${c.id}/lgsco/${ref}`, {})).status, 422);
+  res = await api(officer, 'POST', `/api/v1/complaints/${c.id}/lgsco/${ref}`, { decision: 'Fault, no injustice' });
+  assert.equal(res.body_.lgsco_referrals[0].decision, 'Fault, no injustice');
+  assert.match(res.body_.lgsco_referrals[0].decided_at, /Z$/);
+  res = await api(officer, 'POST', `/api/v1/complaints/${c.id}/lgsco/${ref}/recommendations`, { text: 'Review the round', due_on: '2027-02-28' });
+  const rec = res.body_.lgsco_referrals[0].recommendations[0];
+  assert.deepEqual([rec.text, rec.due_on, rec.complied_at], ['Review the round', '2027-02-28', null]);
+  assert.equal((await api(officer, 'POST', `/api/v1/complaints/${c.id + 999}/recommendations/${rec.id}/comply`, { evidence: 'x' })).status, 404);
+  res = await api(officer, 'POST', `/api/v1/complaints/${c.id}/recommendations/${rec.id}/comply`, { evidence: 'Round reviewed' });
+  assert.equal(res.body_.lgsco_referrals[0].recommendations[0].evidence, 'Round reviewed');
+  assert.equal((await api(auditor, 'POST', `/api/v1/complaints/${c.id}/lgsco`, { received_on: '2026-10-01' })).status, 403);
+});
+
 test('the report as JSON; councillors are refused, auditors read', async () => {
   // From July 2026 to today (London), so the test means the same whenever it runs.
   const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
   const [y, m] = today.split('-').map(Number);
   const res = await api(auditor, 'GET', `/api/v1/complaints/report?from=2026-07-01&to=${today}`);
   assert.equal(res.status, 200, JSON.stringify(res.body_));
-  assert.deepEqual(res.body_.by_kind, { 'complaint / corporate': 1 });
-  assert.deepEqual(res.body_.by_stage, { 'corporate stage 1': 1, 'corporate stage 2': 1 });
+  assert.deepEqual(res.body_.by_kind, { 'complaint / corporate': 2 });
+  assert.deepEqual(res.body_.by_stage, { 'corporate stage 1': 2, 'corporate stage 2': 1 });
   assert.deepEqual(res.body_.by_outcome, { upheld: 1, withdrawn: 1, partly_upheld: 1 });
   const quarters = res.body_.quarters.map((q) => [q.year, q.quarter, q.stage2_completed, q.stage2_in_time]);
   assert.deepEqual(quarters[0], [2026, 3, 0, 0]);
@@ -84,5 +113,5 @@ test('the report as JSON; councillors are refused, auditors read', async () => {
   assert.equal((await api(auditor, 'GET', '/api/v1/complaints/report?from=2026-07-01')).status, 422);
   assert.equal((await api(auditor, 'POST', '/api/v1/complaints', complaint)).status, 403);
   assert.equal((await api(councillor, 'GET', '/api/v1/complaints')).status, 403);
-  assert.equal((await api(auditor, 'GET', '/api/v1/complaints')).body_.representations.length, 1);
+  assert.equal((await api(auditor, 'GET', '/api/v1/complaints')).body_.representations.length, 2);
 });
