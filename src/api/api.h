@@ -79,4 +79,9 @@ void api_tray_mine(struct request *r);
 void api_team_tray(struct request *r);
 void api_team_workload(struct request *r);
 
+/* api_governance.c: break-glass overrides and their review */
+void api_person_break_glass(struct request *r);
+void api_overrides_list(struct request *r);
+void api_override_review(struct request *r);
+
 #endif

@@ -51,6 +51,9 @@ static const struct key keys[] = {
     {"note_edit_minutes", K_LONG, S(note_edit_minutes), "60", 0, 7 * 24 * 60,
      "minutes after saving a case note in which its author may correct it in place; later "
      "edits add a new version (0: every edit does)"},
+    {"break_glass_minutes", K_LONG, S(break_glass_minutes), "240", 5, 7 * 24 * 60,
+     "minutes a break-glass override (a reasoned opening of a record without a legitimate "
+     "relationship) lasts"},
 };
 #undef S
 enum { NKEYS = sizeof keys / sizeof keys[0] };

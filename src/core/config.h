@@ -34,6 +34,7 @@ struct config {
     long login_max_failures;      /* failed sign-ins before the account is locked */
     long login_lockout_minutes;   /* how long the lock lasts */
     long note_edit_minutes;       /* the author corrects a case note in place this long */
+    long break_glass_minutes;     /* a break-glass override lets its user in this long */
 };
 
 /* Fill c with the defaults. Returns false only on out of memory. */

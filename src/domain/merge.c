@@ -104,6 +104,9 @@ static const struct merge_ref refs[] = {
      NEWER_SQL("cases", "person_id")},
     {"merges", "survivor_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
     {"merges", "merged_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
+    /* A break-glass override records who opened which record: it stays with
+     * the id opened and never opens the survivor. */
+    {"access_overrides", "person_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
 };
 const struct merge_ref *const merge_refs = refs;
 const size_t merge_nrefs = sizeof refs / sizeof refs[0];

@@ -75,4 +75,10 @@ void page_step(struct request *r);
 void page_step_post(struct request *r);
 void page_step_authorise(struct request *r);
 
+/* pages_governance.c: the break-glass form, overrides for a manager to review */
+void page_break_glass_form(struct request *r);
+void page_break_glass(struct request *r);
+void page_overrides(struct request *r);
+void page_override_review(struct request *r);
+
 #endif

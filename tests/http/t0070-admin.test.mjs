@@ -136,6 +136,7 @@ const ALLOWED = {
   PERM_CASES_EDIT: ['administrator', 'manager', 'practitioner'],
   PERM_CASES_AUTHORISE: ['administrator', 'manager'],
   PERM_CASES_ALLOCATE: ['administrator', 'manager'],
+  PERM_OVERRIDE_REVIEW: ['administrator', 'manager'],
 };
 
 function routeTable() {

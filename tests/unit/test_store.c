@@ -21,8 +21,12 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/embedded.h"
 #include "core/err.h"
 #include "store/store.h"
+
+extern const struct embedded_file embedded_migrations[];
+extern const size_t embedded_migrations_count;
 
 /* SQL is cached by the address of its text, so every statement is a constant. */
 static const char SQL_INSERT_TEAM[] =
@@ -137,10 +141,16 @@ static void test_migrated(void **state)
     int first = -1;
     assert_true(store_migrate(s, &first, &e));
     assert_true(first >= 1);
-    /* Migrations are numbered 0001, 0002, ... without gaps: the highest is the
-     * count. */
+    /* The schema version is the highest migration number: every embedded one
+     * ran. (Numbers are given out per branch, so one may be missing until
+     * its branch is merged.) */
+    int highest = 0;
+    for (size_t i = 0; i < embedded_migrations_count; i++)
+        if (strtol(embedded_migrations[i].name, NULL, 10) > highest)
+            highest = (int)strtol(embedded_migrations[i].name, NULL, 10);
+    assert_int_equal((size_t)first, embedded_migrations_count);
     int version = store_schema_version(s);
-    assert_int_equal(version, first);
+    assert_int_equal(version, highest);
     store_close(s);
     static const char *suffix[] = {"", "-wal", "-shm"};
     for (size_t i = 0; i < 3; i++) {

@@ -1,0 +1,61 @@
+-- 0008: information governance. Need-to-know access: which actions each role
+-- may take in each record domain, and the reasoned, time-limited overrides
+-- ("break-glass") a worker without a legitimate relationship gives to open a
+-- record. access/access.c decides from these facts; domain/need_to_know
+-- gathers them.
+
+-- Actions a role may take per record domain. domain: 'children', 'early_help'
+-- (inside children's: a children's row covers it too) or 'adults'. action:
+-- view, create, edit, authorise, administer. needs_relationship = 1: the role
+-- sees a record of that domain only through a legitimate relationship
+-- (allocation, a contact they made or handle, a grant) or an override.
+-- A person with no case yet has no domain: any role with the action in some
+-- domain may take it, subject to the relationship rule of those rows.
+-- These rows are the shipped defaults; a council changes them with SQL (an
+-- administrator's page is future work).
+CREATE TABLE role_domain_actions (
+    role               TEXT NOT NULL
+                       CHECK (role IN ('administrator', 'manager', 'practitioner', 'auditor')),
+    domain             TEXT NOT NULL CHECK (domain IN ('children', 'early_help', 'adults')),
+    action             TEXT NOT NULL
+                       CHECK (action IN ('view', 'create', 'edit', 'authorise', 'administer')),
+    needs_relationship INTEGER NOT NULL DEFAULT 1 CHECK (needs_relationship IN (0, 1)),
+    PRIMARY KEY (role, domain, action)
+);
+
+-- Defaults: practitioners view, create and edit in every domain; managers and
+-- administrators also authorise and administer; all three need a legitimate
+-- relationship. The read-only auditor (information governance) views any
+-- record without one: every view is audited and listed per user.
+WITH d(domain) AS (VALUES ('children'), ('early_help'), ('adults')),
+     ra(role, action, rel) AS (VALUES
+        ('practitioner', 'view', 1), ('practitioner', 'create', 1), ('practitioner', 'edit', 1),
+        ('manager', 'view', 1), ('manager', 'create', 1), ('manager', 'edit', 1),
+        ('manager', 'authorise', 1), ('manager', 'administer', 1),
+        ('administrator', 'view', 1), ('administrator', 'create', 1),
+        ('administrator', 'edit', 1), ('administrator', 'authorise', 1),
+        ('administrator', 'administer', 1),
+        ('auditor', 'view', 0))
+INSERT INTO role_domain_actions (role, domain, action, needs_relationship)
+SELECT ra.role, d.domain, ra.action, ra.rel FROM ra, d;
+
+-- A break-glass override: a user with no legitimate relationship opened a
+-- person's record, giving a reason (config/codes/break_glass_reason.txt) and
+-- free text. It lets them in until expires_at (break_glass_minutes), and is
+-- listed for the record's manager (a manager of the team a case of the
+-- person is allocated to) until reviewed. audit_id: the person.override row.
+CREATE TABLE access_overrides (
+    id            INTEGER PRIMARY KEY,
+    person_id     INTEGER NOT NULL REFERENCES people (id),
+    user_id       INTEGER NOT NULL REFERENCES users (id),
+    reason_code   TEXT NOT NULL,
+    reason_text   TEXT NOT NULL,
+    granted_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    audit_id      INTEGER NOT NULL,
+    reviewed_at   INTEGER,
+    reviewed_by   INTEGER REFERENCES users (id),
+    review_note   TEXT
+);
+CREATE INDEX access_overrides_person ON access_overrides (person_id, user_id, expires_at);
+CREATE INDEX access_overrides_review ON access_overrides (reviewed_at, granted_at);
