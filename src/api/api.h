@@ -83,5 +83,7 @@ void api_team_workload(struct request *r);
 void api_person_break_glass(struct request *r);
 void api_overrides_list(struct request *r);
 void api_override_review(struct request *r);
+void api_person_seen_by(struct request *r);
+void api_user_activity(struct request *r);
 
 #endif

@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "domain/access_log.h"
 #include "domain/need_to_know.h"
 
 static json_t *instant(int64_t t)
@@ -84,4 +85,53 @@ void api_override_review(struct request *r)
         http_reply_err(r, &e);
     else
         http_reply_empty(r, 204);
+}
+
+/* --- who has seen a record, what a user looked at ------------------------- */
+
+static bool log_item(const struct access_log_row *row, void *arg)
+{
+    json_t *items = arg;
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "audit_id", (json_int_t)row->audit_id,
+                          "actor", row->actor, "action", row->action, "record_type",
+                          row->record_type, "record_id", row->record_id, "override", row->override);
+    if (!j)
+        return false;
+    json_object_set_new(j, "at", instant(row->at));
+    json_object_set_new(j, "actor_id", row->actor_id ? json_integer(row->actor_id) : json_null());
+    json_object_set_new(j, "reason", *row->reason ? json_string(row->reason) : json_null());
+    json_object_set_new(j, "detail", *row->detail ? json_string(row->detail) : json_null());
+    return json_array_append_new(items, j) == 0;
+}
+
+static void access_log_reply(struct request *r, bool per_user)
+{
+    int64_t id;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id))
+        return;
+    json_t *items = json_array();
+    if (!items) {
+        http_reply_problem(r, 500, "Internal error", "Out of memory", NULL);
+        return;
+    }
+    bool ok = per_user
+                  ? access_log_user(http_ctx(r), id, ACCESS_LOG_EXPORT_MAX, log_item, items, &e)
+                  : access_log_person(http_ctx(r), id, ACCESS_LOG_EXPORT_MAX, log_item, items, &e);
+    if (!ok) {
+        json_decref(items);
+        http_reply_err(r, &e);
+        return;
+    }
+    http_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+void api_person_seen_by(struct request *r)
+{
+    access_log_reply(r, false);
+}
+
+void api_user_activity(struct request *r)
+{
+    access_log_reply(r, true);
 }

@@ -102,6 +102,8 @@ json_t *http_json(const struct request *r);
 /* --- replying (exactly one per request) ---------------------------------- */
 /* Send body as text/html; takes the buffer's content. */
 void http_reply_html(struct request *r, int status, struct buf *body);
+/* Send body with a content type of the caller's (a CSV export); takes the buffer's content. */
+void http_reply_text(struct request *r, int status, const char *type, struct buf *body);
 /* Send a JSON value (reference stolen). */
 void http_reply_json(struct request *r, int status, json_t *value);
 /* RFC 9457 problem details; for page routes an HTML error page instead. */

@@ -49,6 +49,18 @@ void http_reply_html(struct request *r, int status, struct buf *body)
     set_body(r, status, data, len, "text/html; charset=utf-8");
 }
 
+void http_reply_text(struct request *r, int status, const char *type, struct buf *body)
+{
+    size_t len = 0;
+    char *data = buf_detach(body, &len);
+    if (!data) {
+        buf_release(body);
+        http_reply_problem(r, 500, "Internal error", "The reply could not be built", NULL);
+        return;
+    }
+    set_body(r, status, data, len, type);
+}
+
 void http_reply_json(struct request *r, int status, json_t *value)
 {
     char *data = value ? json_dumps(value, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;

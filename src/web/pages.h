@@ -81,4 +81,8 @@ void page_break_glass(struct request *r);
 void page_overrides(struct request *r);
 void page_override_review(struct request *r);
 
+/* pages_access_log.c: who has seen a record, what a user looked at (CSV too) */
+void page_person_seen_by(struct request *r);
+void page_user_activity(struct request *r);
+
 #endif
