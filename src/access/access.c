@@ -25,6 +25,8 @@ static const bool grants[PERM_COUNT][ROLE_COUNT] = {
     [PERM_CASES_ALLOCATE] = {true, true, false, false},
     /* A record's manager reviews the overrides on it; administrators any. */
     [PERM_OVERRIDE_REVIEW] = {true, true, false, false},
+    /* A manager confirms each destruction batch; administrators set holds too. */
+    [PERM_RETENTION] = {true, true, false, false},
 };
 
 const char *access_role_name(enum role r)
@@ -73,6 +75,8 @@ const char *access_perm_name(enum perm p)
         return "cases.allocate";
     case PERM_OVERRIDE_REVIEW:
         return "overrides.review";
+    case PERM_RETENTION:
+        return "retention.manage";
     case PERM_COUNT:
         break;
     }

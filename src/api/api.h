@@ -86,4 +86,12 @@ void api_override_review(struct request *r);
 void api_person_seen_by(struct request *r);
 void api_user_activity(struct request *r);
 
+/* api_retention.c: records due for destruction, batches and certificates, legal holds */
+void api_retention_due(struct request *r);
+void api_retention_confirm(struct request *r);
+void api_retention_certificate(struct request *r);
+void api_retention_holds(struct request *r);
+void api_retention_hold_set(struct request *r);
+void api_retention_hold_lift(struct request *r);
+
 #endif

@@ -107,6 +107,8 @@ static const struct merge_ref refs[] = {
     /* A break-glass override records who opened which record: it stays with
      * the id opened and never opens the survivor. */
     {"access_overrides", "person_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
+    /* Derived: recomputed from the audit log (domain/retention), not moved. */
+    {"person_retention", "person_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
 };
 const struct merge_ref *const merge_refs = refs;
 const size_t merge_nrefs = sizeof refs / sizeof refs[0];

@@ -85,4 +85,11 @@ void page_override_review(struct request *r);
 void page_person_seen_by(struct request *r);
 void page_user_activity(struct request *r);
 
+/* pages_retention.c: destruction review, confirming a batch, certificate, legal holds */
+void page_retention(struct request *r);
+void page_retention_confirm(struct request *r);
+void page_retention_certificate(struct request *r);
+void page_retention_hold(struct request *r);
+void page_retention_hold_lift(struct request *r);
+
 #endif

@@ -137,6 +137,7 @@ const ALLOWED = {
   PERM_CASES_AUTHORISE: ['administrator', 'manager'],
   PERM_CASES_ALLOCATE: ['administrator', 'manager'],
   PERM_OVERRIDE_REVIEW: ['administrator', 'manager'],
+  PERM_RETENTION: ['administrator', 'manager'],
 };
 
 function routeTable() {

@@ -37,6 +37,8 @@ static const struct expected_row expected[] = {
     {"cases.allocate", {true, true, false, false}},
     /* A record's manager reviews break-glass overrides; administrators any. */
     {"overrides.review", {true, true, false, false}},
+    /* Destruction is confirmed by a manager; never by a practitioner or the auditor. */
+    {"retention.manage", {true, true, false, false}},
 };
 
 static const struct expected_row *expected_for(enum perm p)

@@ -59,3 +59,59 @@ CREATE TABLE access_overrides (
 );
 CREATE INDEX access_overrides_person ON access_overrides (person_id, user_id, expires_at);
 CREATE INDEX access_overrides_review ON access_overrides (reviewed_at, granted_at);
+
+-- Retention (domain/retention, rules in config/retention.txt). Each person's
+-- destruction date, recomputed from the audit log's events on the person
+-- (retention_refresh; watermark in retention_state). destroy_on NULL: not
+-- scheduled, why says why ("a case is open", "no case", "date of birth
+-- unknown"). rule: the rule that gave the date (the latest of those that
+-- apply).
+CREATE TABLE person_retention (
+    person_id   INTEGER PRIMARY KEY REFERENCES people (id),
+    rule        TEXT,
+    destroy_on  TEXT,             -- YYYY-MM-DD
+    why         TEXT NOT NULL,
+    computed_at INTEGER NOT NULL
+);
+CREATE INDEX person_retention_due ON person_retention (destroy_on);
+
+CREATE TABLE retention_state (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    last_audit_id INTEGER NOT NULL
+);
+INSERT INTO retention_state (id, last_audit_id) VALUES (1, 0);
+
+-- A legal hold (e.g. a national inquiry asks that records of some types are
+-- not destroyed). domains: comma-separated record domains it covers
+-- ('children,early_help', 'adults') or '*' for all. While not lifted, no
+-- person with a case in a covered domain is destroyed.
+CREATE TABLE legal_holds (
+    id         INTEGER PRIMARY KEY,
+    reason     TEXT NOT NULL,
+    domains    TEXT NOT NULL,
+    set_at     INTEGER NOT NULL,
+    set_by     INTEGER NOT NULL REFERENCES users (id),
+    lifted_at  INTEGER,
+    lifted_by  INTEGER REFERENCES users (id)
+);
+
+-- A destruction batch a manager confirmed, and what it destroyed: the
+-- certificate is drawn from these. authority: who confirmed, and on what.
+CREATE TABLE destruction_batches (
+    id           INTEGER PRIMARY KEY,
+    confirmed_at INTEGER NOT NULL,
+    confirmed_by INTEGER NOT NULL REFERENCES users (id),
+    authority    TEXT NOT NULL,
+    count        INTEGER NOT NULL
+);
+
+-- The tombstone of a destroyed person record: its id, when, the rule and
+-- date that made it due, and the batch (and so the authority). Nothing else
+-- of the person is kept (see docs/GOVERNANCE.md for the audit log).
+CREATE TABLE destroyed_records (
+    person_id    INTEGER PRIMARY KEY,  -- no REFERENCES: the row it named is gone
+    destroyed_at INTEGER NOT NULL,
+    rule         TEXT NOT NULL,
+    destroy_on   TEXT NOT NULL,
+    batch_id     INTEGER NOT NULL REFERENCES destruction_batches (id)
+);
