@@ -27,6 +27,9 @@ static const bool grants[PERM_COUNT][ROLE_COUNT] = {
     [PERM_OVERRIDE_REVIEW] = {true, true, false, false},
     /* A manager confirms each destruction batch; administrators set holds too. */
     [PERM_RETENTION] = {true, true, false, false},
+    /* Subject access is information governance's: the auditor records the
+     * request and exports the record (read-only otherwise). */
+    [PERM_SAR] = {true, false, false, true},
 };
 
 const char *access_role_name(enum role r)
@@ -77,6 +80,8 @@ const char *access_perm_name(enum perm p)
         return "overrides.review";
     case PERM_RETENTION:
         return "retention.manage";
+    case PERM_SAR:
+        return "sar.manage";
     case PERM_COUNT:
         break;
     }

@@ -30,6 +30,7 @@ enum perm {
     PERM_CASES_ALLOCATE,  /* allocate and reallocate cases */
     PERM_OVERRIDE_REVIEW, /* list and review break-glass overrides on records one manages */
     PERM_RETENTION,       /* destruction review and batches, legal holds */
+    PERM_SAR,             /* subject access requests and their exports */
     PERM_COUNT
 };
 

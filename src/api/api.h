@@ -94,4 +94,13 @@ void api_retention_holds(struct request *r);
 void api_retention_hold_set(struct request *r);
 void api_retention_hold_lift(struct request *r);
 
+/* api_sar.c: subject access requests and exports */
+void api_sar_create(struct request *r);
+void api_sar_list(struct request *r);
+void api_sar_export(struct request *r);
+
+/* api_rectification.c: notes attached to items of a record, never altering them */
+void api_rect_add(struct request *r);
+void api_rect_list(struct request *r);
+
 #endif

@@ -138,6 +138,7 @@ const ALLOWED = {
   PERM_CASES_ALLOCATE: ['administrator', 'manager'],
   PERM_OVERRIDE_REVIEW: ['administrator', 'manager'],
   PERM_RETENTION: ['administrator', 'manager'],
+  PERM_SAR: ['administrator', 'auditor'],
 };
 
 function routeTable() {

@@ -39,6 +39,8 @@ static const struct expected_row expected[] = {
     {"overrides.review", {true, true, false, false}},
     /* Destruction is confirmed by a manager; never by a practitioner or the auditor. */
     {"retention.manage", {true, true, false, false}},
+    /* Subject access: information governance (the auditor) and administrators. */
+    {"sar.manage", {true, false, false, true}},
 };
 
 static const struct expected_row *expected_for(enum perm p)

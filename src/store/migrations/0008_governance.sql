@@ -115,3 +115,34 @@ CREATE TABLE destroyed_records (
     destroy_on   TEXT NOT NULL,
     batch_id     INTEGER NOT NULL REFERENCES destruction_batches (id)
 );
+
+-- A subject access request (UK GDPR Article 15) about a person: when it was
+-- received and when the answer is due (one calendar month later, Article
+-- 12(3); the corresponding day of the next month, or its last day). Exports
+-- (domain/sar) are audited; last_export_at is the latest.
+CREATE TABLE sar_requests (
+    id             INTEGER PRIMARY KEY,
+    person_id      INTEGER NOT NULL REFERENCES people (id),
+    received_on    TEXT NOT NULL,     -- YYYY-MM-DD
+    due_on         TEXT NOT NULL,     -- YYYY-MM-DD
+    requester      TEXT NOT NULL,     -- who asked: the person, or who for them
+    created_at     INTEGER NOT NULL,
+    created_by     INTEGER NOT NULL REFERENCES users (id),
+    last_export_at INTEGER
+);
+CREATE INDEX sar_requests_due ON sar_requests (due_on);
+
+-- A rectification note (UK GDPR Article 16): someone says an item of the
+-- record is wrong or incomplete. The note is attached to the item and shown
+-- with it; the item itself is never altered by it. item_type names the table
+-- the item is in (see domain/rectification for the list).
+CREATE TABLE rectifications (
+    id         INTEGER PRIMARY KEY,
+    person_id  INTEGER NOT NULL REFERENCES people (id),
+    item_type  TEXT NOT NULL,
+    item_id    INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by INTEGER NOT NULL REFERENCES users (id)
+);
+CREATE INDEX rectifications_person ON rectifications (person_id, item_type, item_id);
