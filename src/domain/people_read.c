@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "domain/matching.h"
 #include "domain/people_internal.h"
+#include "domain/need_to_know.h"
 
 static const char SQL_GET[] =
     "SELECT id, COALESCE(legacy_id, ''), forenames, surname, COALESCE(preferred_name, ''),"
@@ -184,7 +185,8 @@ bool people_get(struct ctx *x, int64_t id, struct person *out, struct err *e)
                 (long long)id);
         goto done;
     }
-    if (!people_visible(x, out->id, out->restricted, e) || !load_children(x, out, e))
+    if (!people_visible(x, out->id, out->restricted, e) ||
+        !ntk_require(x, out->id, ACTION_VIEW, e) || !load_children(x, out, e))
         goto done;
     ok = ctx_audit(x, "person.view", "person", out->id, NULL,
                    out->id != id ? "opened through a merged-away id" : NULL, e) &&
