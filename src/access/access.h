@@ -48,9 +48,9 @@ enum perm {
     PERM_ENQUIRIES_COORDINATE, /* see all, assign officers, chase */
     PERM_COMPLAINTS_VIEW,      /* see comments, compliments and complaints, and reports */
     PERM_COMPLAINTS_MANAGE,    /* record and run them */
-    PERM_OVERRIDE_REVIEW, /* list and review break-glass overrides on records one manages */
-    PERM_RETENTION,       /* destruction review and batches, legal holds */
-    PERM_SAR,             /* subject access requests and their exports */
+    PERM_OVERRIDE_REVIEW,      /* list and review break-glass overrides on records one manages */
+    PERM_RETENTION,            /* destruction review and batches, legal holds */
+    PERM_SAR,                  /* subject access requests and their exports */
     PERM_COUNT
 };
 

@@ -112,7 +112,8 @@ bool cases_allocate(struct ctx *x, int64_t case_id, int64_t user_id, int64_t tea
                     const char *reason, struct err *e);
 
 /* Move every open case of one worker to another (and team_id, 0 for none),
- * with one reason, in one transaction; *moved gets how many. */
+ * with one reason, in one transaction; *moved gets how many. A manager moves
+ * only a team-mate's caseload (ERR_DENIED otherwise); administrators anyone's. */
 bool cases_reallocate_caseload(struct ctx *x, int64_t from_user_id, int64_t to_user_id,
                                int64_t team_id, const char *reason, size_t *moved, struct err *e);
 

@@ -198,6 +198,35 @@ done:
     return ok;
 }
 
+static const char SQL_LABEL[] =
+    "SELECT forenames, surname, COALESCE(dob, '') FROM people WHERE id = :id";
+
+bool people_label(struct ctx *x, int64_t id, const char **forenames, const char **surname,
+                  const char **dob, struct err *e)
+{
+    if (!store_begin(x->conn, true, e))
+        return false;
+    bool ok = false;
+    struct store_stmt *st;
+    if (!people_may_see(x, id, e) || !(st = store_prepare(x->conn, SQL_LABEL, e)))
+        goto done;
+    store_bind_int64(st, ":id", id);
+    enum store_step_result r = store_step(st, e);
+    if (r != STORE_ROW) {
+        if (r == STORE_DONE)
+            err_set(e, ERR_NOT_FOUND, "", "There is no person record %lld", (long long)id);
+        goto done;
+    }
+    *forenames = dup(x, st, 0);
+    *surname = dup(x, st, 1);
+    *dob = dup(x, st, 2);
+    ok = ctx_audit(x, "person.label", "person", id, NULL, NULL, e) && store_commit(x->conn, e);
+done:
+    if (!ok)
+        store_rollback(x->conn);
+    return ok;
+}
+
 /* --- search keys --------------------------------------------------------- */
 
 struct summary {

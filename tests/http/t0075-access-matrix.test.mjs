@@ -8,7 +8,12 @@
 // each with a contact (so a case and its first step), a case note and a
 // relationship to a third person with no case. Rel's case is allocated to the
 // MX team, which every role's user is in (the team's case: a legitimate
-// relationship); nobody but the maker has one with Unrel. Pages are asked
+// relationship); nobody but the maker has one with Unrel. A team or worker
+// (whose caseload is moved) in the Rel world is MX or a worker in it; in the
+// Unrel world, a team none of them is in and its worker. Each world also has
+// an enquiry: Rel's logged by the matrix councillor, Unrel's by another
+// councillor (a complaint id is one that does not exist: the permission is
+// what is checked there). Pages are asked
 // with a session (CSRF token sent), the API with a bearer token.
 //
 // CASEWORK_MATRIX_PRINT=1 prints the observed matrix in the file's format.
@@ -18,9 +23,9 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { Server, tokenFor, csrfFrom } from './lib.mjs';
 
-const ROLES = ['administrator', 'manager', 'practitioner', 'auditor'];
+const ROLES = ['administrator', 'manager', 'practitioner', 'auditor', 'councillor', 'enquiry_coordinator', 'complaints_officer'];
 const MATRIX = JSON.parse(readFileSync(new URL('./access_matrix.json', import.meta.url), 'utf8'));
-const KINDS = ['-', 'person', 'note', 'case', 'step', 'contact', 'relationship', 'user', 'team', 'token', 'merge', 'override'];
+const KINDS = ['-', 'person', 'note', 'case', 'step', 'contact', 'relationship', 'user', 'team', 'token', 'merge', 'override', 'enquiry', 'complaint', 'worker'];
 
 let server;
 const sql = (q) => spawnSync('sqlite3', [server.db, q], { encoding: 'utf8' }).stdout.trim();
@@ -42,7 +47,7 @@ function entry(key) {
   const [spec, body] = Array.isArray(v) ? v : [v, undefined];
   const [on, rel, unrel] = String(spec).split(' ');
   assert.ok(KINDS.includes(on), `${key}: unknown record kind '${on}'`);
-  for (const s of [rel, unrel]) assert.match(s || '', /^[ynrd]{4}$/, `${key}: '${spec}' needs 4 letters y/n/r/d twice`);
+  for (const s of [rel, unrel]) assert.match(s || '', /^[ynrd]{7}$/, `${key}: '${spec}' needs 7 letters y/n/r/d twice`);
   return { on, rel, unrel, body };
 }
 
@@ -84,6 +89,12 @@ test('every route, every role, a related and an unrelated record: the matrix hol
   const team = await ok(await server.api(root, 'POST', '/api/v1/teams', { name: 'MX' }), 201);
   for (const u of ['mx-boss', ...ROLES.map((r) => `mx-${r}`)])
     await ok(await server.api(root, 'PATCH', `/api/v1/users/${userId(u)}`, { teams: [team.id] }));
+  // A team none of them is in, and a worker in each (trays and caseloads are a team's own).
+  const otherTeam = await ok(await server.api(root, 'POST', '/api/v1/teams', { name: 'MX other' }), 201);
+  server.addUser('mx-mate', 'practitioner');
+  server.addUser('mx-stranger', 'practitioner');
+  await ok(await server.api(root, 'PATCH', `/api/v1/users/${userId('mx-mate')}`, { teams: [team.id] }));
+  await ok(await server.api(root, 'PATCH', `/api/v1/users/${userId('mx-stranger')}`, { teams: [otherTeam.id] }));
   const world = async (name, allocate) => {
     const p = await ok(await server.api(maker, 'POST', '/api/v1/people', { forenames: name, surname: 'Matrix', dob: '2015-01-01', confirm_new: true }), 201);
     const other = await ok(await server.api(maker, 'POST', '/api/v1/people', { forenames: `${name}-aunt`, surname: 'Matrix', confirm_new: true }), 201);
@@ -98,10 +109,21 @@ test('every route, every role, a related and an unrelated record: the matrix hol
     return {
       person: p.id, note: note.id, case: caseId, step: stepId, contact: contact.id,
       relationship: Number(sql(`select id from relationships where person_id = ${p.id}`)) || rel.relationships?.[0]?.id,
-      user: userId('mx-maker'), team: team.id, token: 999999, merge: 999999, override: 999999,
+      user: userId('mx-maker'), worker: userId(allocate ? 'mx-mate' : 'mx-stranger'),
+      team: allocate ? team.id : otherTeam.id, token: 999999, merge: 999999, override: 999999,
     };
   };
+  const enquiry = async (t) => {
+    const res = await server.api(t, 'POST', '/api/v1/enquiries', {
+      service_area: 'housing', enquiry_type: 'casework', district: 'west', details: 'Matrix.',
+      contact_method: 'phone', councillor_phone: '01632 960001', constituent_surname: 'Matrix',
+    });
+    return (await ok(res, 201)).id;
+  };
   const worlds = { rel: await world('Rel', true), unrel: await world('Unrel', false) };
+  worlds.rel.enquiry = await enquiry(tokens.councillor);
+  worlds.unrel.enquiry = await enquiry(await tokenFor(server, 'mx-other-councillor', 'councillor'));
+  worlds.rel.complaint = worlds.unrel.complaint = 999999;
 
   // --- every route
   const observed = {};
@@ -148,6 +170,10 @@ test('every route, every role, a related and an unrelated record: the matrix hol
   if (process.env.CASEWORK_MATRIX_PRINT)
     for (const [k, v] of Object.entries(observed)) console.log(`  ${JSON.stringify(k)}: ${JSON.stringify(v)},`);
   assert.deepEqual(failures, [], `roles in order ${ROLES.join(', ')}`);
+  // A 404 counts as let through above; enquiries are narrowed by the domain:
+  // a councillor sees their own enquiry and not another councillor's.
+  assert.equal((await server.api(tokens.councillor, 'GET', `/api/v1/enquiries/${worlds.rel.enquiry}`)).status, 200);
+  assert.equal((await server.api(tokens.councillor, 'GET', `/api/v1/enquiries/${worlds.unrel.enquiry}`)).status, 404);
   // Whatever the matrix says, the unrelated record was never opened without a reason.
   assert.equal(sql(`select count(*) from access_overrides`), '0');
 });

@@ -433,7 +433,9 @@ test('a manager allocates and reallocates a case, with a reason; the history and
   assert.equal(c.allocated_user_id, ids.mo);
   assert.equal(c.allocated_team_id, null);
   assert.equal(sql(server.db, `select group_concat(coalesce(user_id, '') || '|' || (to_at is null) || '|' || reason, ';') from allocations where case_id = ${caseId}`),
-    `${ids.pat}|0|Duty allocation;${ids.mo}|1|Pat on leave`);
+    // (Pat is in the locality team from the first test: the new case was held
+    // by that team until Morag allocated it.)
+    `|0|New work: held by the recording worker's team until allocated;${ids.pat}|0|Duty allocation;${ids.mo}|1|Pat on leave`);
   assert.equal(sql(server.db, `select count(*) from audit where action = 'case.allocate' and reason = 'Pat on leave'`), '1');
   const chron = await ok(await pat('GET', `/api/v1/people/${p.id}/chronology?types=case`));
   assert.ok(chron.events.some((ev) => ev.title === 'Allocated to Test pat, Assessment Team 1' && ev.text === 'Duty allocation'),
@@ -645,6 +647,7 @@ test('the contact form: people found by the search, refused naming the field, th
   assert.equal(page.status, 200);
   const add = page.text_.match(/href="(\/contacts\/new\?people=[^"]+)">Add<span class="govuk-visually-hidden"> Max Quarrendon/);
   assert.ok(add, page.text_.slice(-3000));
+  // The form shows Max by name and date of birth, as the search does: no reason needed to add him.
   page = await browser.get(add[1].replaceAll('&amp;', '&'));
   assert.equal([...page.text_.matchAll(/data-testid="chosen-person"/g)].length, 2);
   assert.match(page.text_, new RegExp(`name="people" value="${a.id},${b.id}"`));
