@@ -90,10 +90,36 @@ static bool handles_open_step(struct ctx *x, int64_t person_id, bool *out, struc
     return true;
 }
 
-static bool gather(struct ctx *x, int64_t id, enum access_action a, struct access_facts *f,
-                   struct err *e)
+/* The record's domains and what the role may do in them. */
+static bool gather_domains(struct ctx *x, int64_t id, enum access_action a, struct access_facts *f,
+                           struct err *e)
 {
-    memset(f, 0, sizeof *f);
+    struct store_stmt *st = store_prepare(x->conn, SQL_DOMAINS, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":id", id);
+    enum store_step_result r;
+    while ((r = store_step(st, e)) == STORE_ROW)
+        f->record_domains |= access_domain_bit(store_col_text(st, 0));
+    if (r == STORE_ERROR)
+        return false;
+    st = store_prepare(x->conn, SQL_ROLE_DOMAINS, e);
+    if (!st)
+        return false;
+    store_bind_text(st, ":role", access_role_name(x->who->role));
+    store_bind_text(st, ":action", access_action_name(a));
+    while ((r = store_step(st, e)) == STORE_ROW) {
+        unsigned bit = access_domain_bit(store_col_text(st, 0));
+        f->role_domains |= bit;
+        if (store_col_int64(st, 1) == 0)
+            f->role_rel_free |= bit;
+    }
+    return r != STORE_ERROR;
+}
+
+/* Restriction, grant, override and the legitimate relationships. */
+static bool gather_relationship(struct ctx *x, int64_t id, struct access_facts *f, struct err *e)
+{
     struct store_stmt *st = store_prepare(x->conn, SQL_FACTS, e);
     if (!st)
         return false;
@@ -109,29 +135,6 @@ static bool gather(struct ctx *x, int64_t id, enum access_action a, struct acces
     f->granted = store_col_int64(st, 1) != 0;
     f->override_active = store_col_int64(st, 2) != 0;
     f->related = store_col_int64(st, 3) != 0;
-
-    st = store_prepare(x->conn, SQL_DOMAINS, e);
-    if (!st)
-        return false;
-    store_bind_int64(st, ":id", id);
-    while ((r = store_step(st, e)) == STORE_ROW)
-        f->record_domains |= access_domain_bit(store_col_text(st, 0));
-    if (r == STORE_ERROR)
-        return false;
-
-    st = store_prepare(x->conn, SQL_ROLE_DOMAINS, e);
-    if (!st)
-        return false;
-    store_bind_text(st, ":role", access_role_name(x->who->role));
-    store_bind_text(st, ":action", access_action_name(a));
-    while ((r = store_step(st, e)) == STORE_ROW) {
-        unsigned bit = access_domain_bit(store_col_text(st, 0));
-        f->role_domains |= bit;
-        if (store_col_int64(st, 1) == 0)
-            f->role_rel_free |= bit;
-    }
-    if (r == STORE_ERROR)
-        return false;
     if (!f->related && !f->granted && !f->override_active) {
         bool handles;
         if (!handles_open_step(x, id, &handles, e))
@@ -141,14 +144,35 @@ static bool gather(struct ctx *x, int64_t id, enum access_action a, struct acces
     return true;
 }
 
+/* The verdict. The relationship facts are gathered only when the domains
+ * alone leave a reason needed: they can only turn that into an allow, and a
+ * restricted record without its grant has already been refused by
+ * people_may_see. This keeps the auditor's reads (no relationship needed)
+ * to the two domain queries. */
+static bool decide(struct ctx *x, int64_t id, enum access_action a, enum access_verdict *v,
+                   struct err *e)
+{
+    struct access_facts f;
+    memset(&f, 0, sizeof f);
+    if (!gather_domains(x, id, a, &f, e))
+        return false;
+    *v = access_decide(x->who, &f);
+    if (*v != ACCESS_NEEDS_REASON)
+        return true;
+    if (!gather_relationship(x, id, &f, e))
+        return false;
+    *v = access_decide(x->who, &f);
+    return true;
+}
+
 bool ntk_require(struct ctx *x, int64_t person_id, enum access_action a, struct err *e)
 {
     if (!people_may_see(x, person_id, e))
         return false;
-    struct access_facts f;
-    if (!gather(x, person_id, a, &f, e))
+    enum access_verdict v;
+    if (!decide(x, person_id, a, &v, e))
         return false;
-    switch (access_decide(x->who, &f)) {
+    switch (v) {
     case ACCESS_ALLOW:
         return true;
     case ACCESS_HIDDEN:
