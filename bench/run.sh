@@ -95,8 +95,12 @@ read -r TEAM_ID TEAM_SIZE MANAGER < <(sqlite3 -separator ' ' "$DB" "SELECT t.id,
 TRAY_TOKEN=$(./build/casework token create "$TRAY_USER" bench --database "$DB")
 MANAGER_TOKEN=$(./build/casework token create "$MANAGER" bench --database "$DB")
 echo "tray: $TRAY_USER ($TRAY_CASES open cases); workload: team $TEAM_ID ($TEAM_SIZE members), $MANAGER"
-# People who have had cases (chronologies), and children on the as-of day (contacts).
-sqlite3 "$DB" "SELECT DISTINCT person_id FROM cases WHERE id % 7 = 0 LIMIT 5000" >"$OUT/case_people.txt"
+# People whose cases the manager's team holds (person reads and chronologies:
+# need-to-know lets the manager open those without a reason), and children on
+# the as-of day (contacts).
+sqlite3 "$DB" "SELECT DISTINCT person_id FROM cases WHERE allocated_team_id = $TEAM_ID
+  OR allocated_user_id IN (SELECT user_id FROM user_teams WHERE team_id = $TEAM_ID)
+  LIMIT 5000" >"$OUT/case_people.txt"
 sqlite3 "$DB" "SELECT id FROM people WHERE dob > date('now', '-17 years') AND dod IS NULL
   AND merged_into IS NULL ORDER BY id LIMIT 5000" >"$OUT/children.txt"
 node bench/stepbody.mjs config children >"$OUT/step_body.json"

@@ -1,16 +1,16 @@
--- GET /api/v1/people/:id for random ids 1..BENCH_MAX_ID, with an API token:
--- a full person read, which writes its person.view audit row.
+-- GET /api/v1/people/:id as the largest team's manager, for people whose
+-- cases the team holds (ids in BENCH_CASE_PEOPLE; need-to-know refuses others
+-- without a reason): a full person read, which writes its person.view audit row.
 dofile("bench/wrk/common.lua")
 
-local headers, max_id
+local headers, ids = nil, {}
 
 function init(args)
   math.randomseed(1000 + (thread_number or 0))
-  headers = bearer()
-  max_id = tonumber(os.getenv("BENCH_MAX_ID"))
-  assert(max_id and max_id > 0, "BENCH_MAX_ID is not set")
+  headers = bearer("BENCH_MANAGER_TOKEN")
+  ids = lines(os.getenv("BENCH_CASE_PEOPLE"))
 end
 
 function request()
-  return wrk.format("GET", "/api/v1/people/" .. math.random(1, max_id), headers)
+  return wrk.format("GET", "/api/v1/people/" .. ids[math.random(1, #ids)], headers)
 end

@@ -2,8 +2,8 @@
  * access: who may do what. Only this module decides; the domain calls
  * access_require at every entry point before touching data, and the route
  * table names the permission each route needs so the access-matrix test can
- * walk it. Roles are fixed here; later issues add per-domain grants and
- * legitimate relationships on top.
+ * walk it. Roles are fixed here; per-domain actions and legitimate relationships
+ * (need-to-know) are decided by access_decide below.
  *
  * Pure functions over a caller-owned struct principal; thread-safe.
  */
@@ -48,6 +48,9 @@ enum perm {
     PERM_ENQUIRIES_COORDINATE, /* see all, assign officers, chase */
     PERM_COMPLAINTS_VIEW,      /* see comments, compliments and complaints, and reports */
     PERM_COMPLAINTS_MANAGE,    /* record and run them */
+    PERM_OVERRIDE_REVIEW,      /* list and review break-glass overrides on records one manages */
+    PERM_RETENTION,            /* destruction review and batches, legal holds */
+    PERM_SAR,                  /* subject access requests and their exports */
     PERM_COUNT
 };
 
@@ -74,5 +77,53 @@ const char *access_perm_name(enum perm p);
 bool access_allows(const struct principal *who, enum perm p);
 /* As access_allows, filling e (ERR_AUTH when anonymous, ERR_DENIED otherwise). */
 bool access_require(const struct principal *who, enum perm p, struct err *e);
+
+/* --- need-to-know: may this user open this person's record? ---------------
+ * A person's record belongs to the domains of their cases (a case's pathway
+ * is its domain; early help sits inside children's). Roles grant actions per
+ * domain (the role_domain_actions table); most need a legitimate
+ * relationship with the person as well. domain/need_to_know gathers the
+ * facts for one user and one record; access_decide is the only place that
+ * turns them into a verdict. */
+
+enum access_action {
+    ACTION_VIEW,
+    ACTION_CREATE,
+    ACTION_EDIT,
+    ACTION_AUTHORISE,
+    ACTION_ADMINISTER,
+    ACTION_COUNT
+};
+
+/* Record domains as bits. */
+enum {
+    DOMAIN_CHILDREN = 1u << 0,
+    DOMAIN_EARLY_HELP = 1u << 1,
+    DOMAIN_ADULTS = 1u << 2,
+};
+
+struct access_facts {
+    bool restricted;         /* the record is restricted (people issue) */
+    bool granted;            /* an explicit per-record grant to this user */
+    bool related;            /* allocation, a contact they made or handle, a step they did */
+    bool override_active;    /* an unexpired break-glass override of this user */
+    unsigned record_domains; /* DOMAIN_* of the person's cases; 0: no case yet */
+    unsigned role_domains;   /* domains where the role may take the action */
+    unsigned role_rel_free;  /* of those, domains where no relationship is needed */
+};
+
+enum access_verdict {
+    ACCESS_ALLOW,
+    ACCESS_HIDDEN,       /* restricted without a grant: the record's existence is hidden */
+    ACCESS_WRONG_DOMAIN, /* the role takes no such action in the record's domains */
+    ACCESS_NEEDS_REASON, /* no legitimate relationship: break-glass with a reason, or nothing */
+};
+
+/* "view", "create", ...; NULL if out of range. */
+const char *access_action_name(enum access_action a);
+/* DOMAIN_* bit for "children", "early_help" or "adults"; 0 if unknown. */
+unsigned access_domain_bit(const char *name);
+/* The verdict for one user, action and record. */
+enum access_verdict access_decide(const struct principal *who, const struct access_facts *f);
 
 #endif

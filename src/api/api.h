@@ -107,4 +107,28 @@ void api_complaint_lgsco_update(struct request *r);
 void api_complaint_lgsco_recommend(struct request *r);
 void api_complaint_lgsco_comply(struct request *r);
 
+/* api_governance.c: break-glass overrides and their review */
+void api_person_break_glass(struct request *r);
+void api_overrides_list(struct request *r);
+void api_override_review(struct request *r);
+void api_person_seen_by(struct request *r);
+void api_user_activity(struct request *r);
+
+/* api_retention.c: records due for destruction, batches and certificates, legal holds */
+void api_retention_due(struct request *r);
+void api_retention_confirm(struct request *r);
+void api_retention_certificate(struct request *r);
+void api_retention_holds(struct request *r);
+void api_retention_hold_set(struct request *r);
+void api_retention_hold_lift(struct request *r);
+
+/* api_sar.c: subject access requests and exports */
+void api_sar_create(struct request *r);
+void api_sar_list(struct request *r);
+void api_sar_export(struct request *r);
+
+/* api_rectification.c: notes attached to items of a record, never altering them */
+void api_rect_add(struct request *r);
+void api_rect_list(struct request *r);
+
 #endif

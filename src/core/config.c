@@ -54,6 +54,9 @@ static const struct key keys[] = {
     {"duty_team", K_STRING, S(duty_team), "", 0, 0,
      "name of the front-door (duty) team: new contacts' cases are held in its tray until "
      "allocated, as are cases no one holds (empty: the recording worker's team)"},
+    {"break_glass_minutes", K_LONG, S(break_glass_minutes), "240", 5, 7 * 24 * 60,
+     "minutes a break-glass override (a reasoned opening of a record without a legitimate "
+     "relationship) lasts"},
 };
 #undef S
 enum { NKEYS = sizeof keys / sizeof keys[0] };

@@ -35,6 +35,7 @@ struct config {
     long login_lockout_minutes;   /* how long the lock lasts */
     long note_edit_minutes;       /* the author corrects a case note in place this long */
     char *duty_team;              /* team (by name) holding new contacts until allocated; "" none */
+    long break_glass_minutes;     /* a break-glass override lets its user in this long */
 };
 
 /* Fill c with the defaults. Returns false only on out of memory. */

@@ -16,6 +16,9 @@ static const char SQL_USER[] = "SELECT display_name, disabled FROM users WHERE i
 static const char SQL_TEAM[] = "SELECT name FROM teams WHERE id = :id";
 static const char SQL_MEMBER[] =
     "SELECT 1 FROM user_teams WHERE user_id = :user_id AND team_id = :team_id";
+static const char SQL_TEAM_MATE[] =
+    "SELECT 1 FROM user_teams a JOIN user_teams b ON b.team_id = a.team_id"
+    " WHERE a.user_id = :me AND b.user_id = :them";
 static const char SQL_END[] =
     "UPDATE allocations SET to_at = :now WHERE case_id = :id AND to_at IS NULL";
 static const char SQL_ADD[] =
@@ -164,12 +167,29 @@ static bool step_allocate_in(struct ctx *x, int64_t step_id, int64_t user_id, co
 static const char SQL_ASSIGNED_TASKS[] =
     "SELECT s.id FROM case_steps s JOIN cases k ON k.id = s.case_id WHERE s.assigned_user_id = :id"
     " AND s.status IN ('open', 'draft') AND k.status = 'open' ORDER BY s.id LIMIT :limit";
+/* Need-to-know: a manager moves the caseload of a team-mate (whose cases are
+ * theirs by allocation to a team-mate); an administrator anyone's. */
+static bool team_mate(struct ctx *x, int64_t user_id, struct err *e)
+{
+    if (x->who->role == ROLE_ADMINISTRATOR)
+        return true;
+    struct store_stmt *st = store_prepare(x->conn, SQL_TEAM_MATE, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":me", x->who->user_id);
+    store_bind_int64(st, ":them", user_id);
+    enum store_step_result r = store_step(st, e);
+    if (r == STORE_ERROR)
+        return false;
+    return r == STORE_ROW || err_set(e, ERR_DENIED, "", "That worker is not in a team of yours");
+}
 
 bool cases_reallocate_caseload(struct ctx *x, int64_t from_user_id, int64_t to_user_id,
                                int64_t team_id, const char *reason, size_t *moved, struct err *e)
 {
     *moved = 0;
-    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !reason_ok(reason, e))
+    if (!access_require(x->who, PERM_CASES_ALLOCATE, e) || !team_mate(x, from_user_id, e) ||
+        !reason_ok(reason, e))
         return false;
     if (!to_user_id)
         return err_set(e, ERR_INVALID, "to_user_id", "Choose the worker to take the caseload");
@@ -182,7 +202,8 @@ bool cases_reallocate_caseload(struct ctx *x, int64_t from_user_id, int64_t to_u
         return false;
     bool ok = false;
     size_t n = 0;
-    struct store_stmt *st = store_prepare(x->conn, SQL_CASELOAD, e);
+    struct store_stmt *st;
+    st = store_prepare(x->conn, SQL_CASELOAD, e);
     if (!st)
         goto done;
     store_bind_int64(st, ":id", from_user_id);

@@ -9,6 +9,7 @@
 #include "core/calendar.h"
 #include "domain/cases_internal.h"
 #include "domain/people.h"
+#include "domain/need_to_know.h"
 
 static const char SQL_DEF_STORED[] =
     "SELECT hash, text FROM workflow_definitions WHERE pathway = :pathway AND version = :version";
@@ -333,7 +334,7 @@ static bool load_case(struct ctx *x, int64_t case_id, struct case_record *out, s
     out->allocated_user_id = store_col_int64(st, 9);
     out->person_name = dup(x, st, 10);
     out->allocated_team_id = store_col_int64(st, 11);
-    if (!people_may_see(x, out->person_id, e))
+    if (!ntk_require(x, out->person_id, ACTION_VIEW, e))
         return false;
     struct case_def cd;
     if (!cases_definition(x, out->pathway, out->version, &cd, e))
@@ -394,7 +395,7 @@ bool cases_for_person(struct ctx *x, int64_t person_id, struct case_record **out
     bool ok = false;
     int64_t ids[CASES_MAX_PER_PERSON];
     size_t nids = 0;
-    if (!people_may_see(x, person_id, e))
+    if (!ntk_require(x, person_id, ACTION_VIEW, e))
         goto done;
     struct store_stmt *st = store_prepare(x->conn, SQL_PERSON_CASES, e);
     if (!st)

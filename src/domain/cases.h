@@ -122,7 +122,8 @@ bool cases_step_allocate(struct ctx *x, int64_t step_id, int64_t user_id, const 
 
 /* Move every open case of one worker to another (and team_id, 0 for none),
  * and every task given to them alone (cases_step_allocate), with one reason,
- * in one transaction; *moved gets how many cases. */
+ * in one transaction; *moved gets how many cases. A manager moves only a
+ * team-mate's caseload (ERR_DENIED otherwise); administrators anyone's. */
 bool cases_reallocate_caseload(struct ctx *x, int64_t from_user_id, int64_t to_user_id,
                                int64_t team_id, const char *reason, size_t *moved, struct err *e);
 

@@ -13,6 +13,7 @@
 #include "domain/chronology.h"
 #include "domain/people_internal.h"
 #include "domain/workflow_def.h"
+#include "domain/need_to_know.h"
 
 static const char SQL_PERSON[] =
     "SELECT p.forenames, p.surname, COALESCE(p.dob, ''), p.dob_estimated, COALESCE(p.dod, ''),"
@@ -609,7 +610,8 @@ bool chronology_get(struct ctx *x, int64_t person_id, const struct chron_filter 
     struct collector c = {.x = x, .person_id = person_id, .f = f, .out = out};
     struct buf detail = BUF_INIT;
     bool ok = false;
-    if (!store_begin(x->conn, true, e) || !people_may_see(x, person_id, e) || !load_person(&c, e))
+    if (!store_begin(x->conn, true, e) || !ntk_require(x, person_id, ACTION_VIEW, e) ||
+        !load_person(&c, e))
         goto done;
     for (unsigned t = 0; t < CHRON_TYPE_COUNT; t++) {
         if (f->types && !(f->types & (1u << t)))

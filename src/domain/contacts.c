@@ -12,6 +12,7 @@
 #include "core/utf8.h"
 #include "domain/cases_internal.h"
 #include "domain/people.h"
+#include "domain/need_to_know.h"
 
 static const char SQL_INSERT[] =
     "INSERT INTO contacts (pathway, received_at, referrer_name, referrer_role,"
@@ -239,7 +240,7 @@ static bool load(struct ctx *x, int64_t id, struct contact *out, struct err *e)
         return false;
     /* Seeing a contact means seeing everyone it is about. */
     for (size_t i = 0; i < out->npeople; i++)
-        if (!people_may_see(x, out->people[i].person_id, e))
+        if (!ntk_require(x, out->people[i].person_id, ACTION_VIEW, e))
             return false;
     return true;
 }

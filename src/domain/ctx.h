@@ -33,6 +33,7 @@ struct ctx {
     int64_t now;
     const char *request_id;
     const char *ip;
+    int64_t break_glass_person; /* set by ntk_require when a reason would open this record */
 };
 
 /* Append an audit row for the acting principal (inside the caller's write

@@ -104,6 +104,15 @@ static const struct merge_ref refs[] = {
      NEWER_SQL("cases", "person_id")},
     {"merges", "survivor_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
     {"merges", "merged_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
+    /* A break-glass override records who opened which record: it stays with
+     * the id opened and never opens the survivor. */
+    {"access_overrides", "person_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
+    /* Derived: recomputed from the audit log (domain/retention), not moved. */
+    {"person_retention", "person_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
+    /* A subject access request is about the record as it was asked for. */
+    {"sar_requests", "person_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
+    {"rectifications", "person_id", REF_MOVE, MOVE_SQL("rectifications", "person_id"), NO_DROP,
+     MARK_SQL("rectifications"), NEWER_SQL("rectifications", "person_id")},
 };
 const struct merge_ref *const merge_refs = refs;
 const size_t merge_nrefs = sizeof refs / sizeof refs[0];

@@ -11,6 +11,7 @@
 #include "core/utf8.h"
 #include "domain/notes_internal.h"
 #include "domain/people.h"
+#include "domain/need_to_know.h"
 
 /* The columns fill_note reads, in order. */
 #define NOTE_COLUMNS                                                                               \
@@ -245,8 +246,8 @@ bool notes_create(struct ctx *x, int64_t person_id, const struct note_input *giv
                   struct err *e)
 {
     struct note_input in = *given;
-    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) || !people_may_see(x, person_id, e) ||
-        !validate(x, &in, true, e))
+    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) ||
+        !ntk_require(x, person_id, ACTION_EDIT, e) || !validate(x, &in, true, e))
         return false;
     bool ok = false;
     char detail[64];
@@ -291,7 +292,8 @@ bool notes_edit(struct ctx *x, int64_t person_id, int64_t note_id, const struct 
         return false;
     /* Existence and visibility before authorship, so a restricted record's
      * notes are "not found", not "someone else's". */
-    if (!load_note(x, person_id, note_id, &cur, e) || !people_may_see(x, cur.person_id, e))
+    if (!load_note(x, person_id, note_id, &cur, e) ||
+        !ntk_require(x, cur.person_id, ACTION_EDIT, e))
         goto done;
     if (cur.author_id != x->who->user_id) {
         err_set(e, ERR_DENIED, "", "Only the author of a case note (%s) can change it",
@@ -367,8 +369,8 @@ bool notes_get(struct ctx *x, int64_t person_id, int64_t note_id, struct note *o
     char detail[48];
     if (!store_begin(x->conn, true, e))
         goto done;
-    if (!load_note(x, person_id, note_id, out, e) || !people_may_see(x, out->person_id, e) ||
-        !load_versions(x, out, e))
+    if (!load_note(x, person_id, note_id, out, e) ||
+        !ntk_require(x, out->person_id, ACTION_VIEW, e) || !load_versions(x, out, e))
         goto done;
     snprintf(detail, sizeof detail, "note %lld", (long long)note_id);
     ok = ctx_audit(x, "person.notes-view", "person", out->person_id, NULL, detail, e) &&
@@ -388,7 +390,7 @@ bool notes_list(struct ctx *x, int64_t person_id, struct note_list *out, struct 
     bool ok = false;
     if (!store_begin(x->conn, true, e))
         goto done;
-    if (!people_may_see(x, person_id, e))
+    if (!ntk_require(x, person_id, ACTION_VIEW, e))
         goto done;
     struct store_stmt *st = store_prepare(x->conn, SQL_PERSON_NAME, e);
     if (!st)

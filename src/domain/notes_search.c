@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "domain/notes_internal.h"
 #include "domain/people_internal.h"
+#include "domain/need_to_know.h"
 
 /* FTS5: add a row's tokens. */
 static const char SQL_INDEX_ADD[] = "INSERT INTO notes_fts (rowid, body) VALUES (:id, :body)";
@@ -131,6 +132,8 @@ bool notes_search(struct ctx *x, const char *query, struct note_hit *out, size_t
             }
             continue;
         }
+        if (!ntk_allows(x, person_id, ACTION_VIEW)) /* need-to-know: no snippet without it */
+            continue;
         buf_reset(&name);
         buf_printf(&name, "%s %s", store_col_text(st, 2), store_col_text(st, 3));
         const char *type = store_col_text(st, 5), *on = store_col_text(st, 6),

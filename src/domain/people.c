@@ -7,6 +7,7 @@
 #include "core/utf8.h"
 #include "domain/identifiers.h"
 #include "domain/people_internal.h"
+#include "domain/need_to_know.h"
 
 static const char SQL_INSERT[] =
     "INSERT INTO people (legacy_id, forenames, surname, preferred_name, dob, dob_estimated,"
@@ -470,7 +471,7 @@ static void changed_fields(struct buf *b, const struct person_input *in)
 bool people_update(struct ctx *x, int64_t id, const struct person_input *in, struct err *e)
 {
     struct person_clean c;
-    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) || !people_may_see(x, id, e) ||
+    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) || !ntk_require(x, id, ACTION_EDIT, e) ||
         !people_validate(x, in, false, &c, e) || !legacy_id_free(x, id, in->legacy_id, e))
         return false;
     bool ok = false;
@@ -552,7 +553,7 @@ bool people_add_address(struct ctx *x, int64_t id, const struct address_input *i
 {
     char postcode[9] = "", uprn[13] = "";
     int64_t from = clock_london_day(x->now);
-    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) || !people_may_see(x, id, e) ||
+    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) || !ntk_require(x, id, ACTION_EDIT, e) ||
         !text_ok("line1", "first line of the address", in->line1, 200, true, e) ||
         !text_ok("line2", "second line of the address", in->line2, 200, false, e) ||
         !text_ok("town", "town", in->town, 100, false, e) ||
@@ -612,7 +613,7 @@ bool people_add_name(struct ctx *x, int64_t id, const char *forenames, const cha
                      const char *from_date, struct err *e)
 {
     int64_t day;
-    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) || !people_may_see(x, id, e) ||
+    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) || !ntk_require(x, id, ACTION_EDIT, e) ||
         !text_ok("forenames", "first names", forenames, 100, true, e) ||
         !text_ok("surname", "last name", surname, 100, true, e) ||
         !date_ok("from_date", "date the name was first used", from_date,
@@ -671,7 +672,7 @@ bool people_add_contact(struct ctx *x, int64_t id, const char *kind, const char 
     bool label_ok = false;
     for (size_t i = 0; label && i < 4; i++)
         label_ok = label_ok || !strcmp(label, labels[i]);
-    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) || !people_may_see(x, id, e))
+    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) || !ntk_require(x, id, ACTION_EDIT, e))
         return false;
     if (!kind || (strcmp(kind, "phone") && strcmp(kind, "email")))
         return err_set(e, ERR_INVALID, "kind", "Choose phone or email");

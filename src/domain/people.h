@@ -107,6 +107,12 @@ bool people_create(struct ctx *x, const struct person_input *in, bool confirm_ne
 /* Load a person (audited as person.view). A merged-away id yields the record it
  * was merged into, with merged_into set to that id. */
 bool people_get(struct ctx *x, int64_t id, struct person *out, struct err *e);
+/* A record's name and date of birth ("" if none), as a search result shows
+ * them, for pickers (the contact form's chosen people): PERM_PEOPLE_VIEW and
+ * people_may_see (restricted, merged), not need-to-know, which guards the
+ * record itself. Audited as person.label. */
+bool people_label(struct ctx *x, int64_t id, const char **forenames, const char **surname,
+                  const char **dob, struct err *e);
 /* Change fields; a changed name keeps the old one as a previous name. */
 bool people_update(struct ctx *x, int64_t id, const struct person_input *in, struct err *e);
 /* Add an address; the current one ends the day before from_date (or today). */

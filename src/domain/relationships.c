@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/codelist.h"
 #include "domain/people_internal.h"
+#include "domain/need_to_know.h"
 
 static const char SQL_PERSON[] =
     "SELECT forenames || ' ' || surname, COALESCE(dob, ''), restricted,"
@@ -148,8 +149,8 @@ static bool validate(struct ctx *x, int64_t person_id, const struct relationship
 bool rel_add(struct ctx *x, int64_t person_id, const struct relationship_input *in, int64_t *id_out,
              struct err *e)
 {
-    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) || !people_may_see(x, person_id, e) ||
-        !validate(x, person_id, in, e))
+    if (!access_require(x->who, PERM_PEOPLE_EDIT, e) ||
+        !ntk_require(x, person_id, ACTION_EDIT, e) || !validate(x, person_id, in, e))
         return false;
     bool ok = false;
     struct buf detail = BUF_INIT;
@@ -228,7 +229,8 @@ bool rel_end(struct ctx *x, int64_t rel_id, const char *to_date, struct err *e)
     snprintf(from, sizeof from, "%s", store_col_text(st, 2));
     snprintf(ended, sizeof ended, "%s", store_col_text(st, 3));
     store_exec(st, e);
-    if (!people_may_see(x, person_id, e) || (related_id && !people_may_see(x, related_id, e)))
+    if (!ntk_require(x, person_id, ACTION_EDIT, e) ||
+        (related_id && !people_may_see(x, related_id, e)))
         return false;
     if (*ended)
         return err_set(e, ERR_CONFLICT, "to_date", "This relationship already ended on %s", ended);
@@ -267,7 +269,7 @@ bool rel_list(struct ctx *x, int64_t person_id, struct relationship **out, size_
 {
     *out = NULL;
     *n = 0;
-    if (!people_may_see(x, person_id, e))
+    if (!ntk_require(x, person_id, ACTION_VIEW, e))
         return false;
     struct store_stmt *st = store_prepare(x->conn, SQL_LIST, e);
     if (!st)

@@ -192,6 +192,30 @@ bool trays_mine(struct ctx *x, struct tray *out, struct err *e)
     return finish(x, ok, "tray.view", "user", x->who->user_id, out->n, e);
 }
 
+static const char SQL_IN_TEAM[] =
+    "SELECT 1 FROM user_teams WHERE user_id = :user AND team_id = :team";
+
+/* Need-to-know for a team's tray and workload: they name the people in the
+ * team's cases, so a manager sees them only for a team of theirs (every case
+ * there is then theirs by allocation to their team or a team-mate); an
+ * administrator stands in for any team's manager. Call after team_name. */
+static bool in_team(struct ctx *x, int64_t team_id, struct err *e)
+{
+    if (x->who->role == ROLE_ADMINISTRATOR)
+        return true;
+    struct store_stmt *st = store_prepare(x->conn, SQL_IN_TEAM, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":user", x->who->user_id);
+    store_bind_int64(st, ":team", team_id);
+    enum store_step_result r = store_step(st, e);
+    if (r == STORE_ERROR)
+        return false;
+    return r == STORE_ROW || err_set(e, ERR_DENIED, "",
+                                     "You are not in this team: only its own "
+                                     "managers see its tray and workload");
+}
+
 static bool team_name(struct ctx *x, int64_t team_id, const char **name, struct err *e)
 {
     struct store_stmt *st = store_prepare(x->conn, SQL_TEAM, e);
@@ -215,7 +239,8 @@ bool trays_team(struct ctx *x, int64_t team_id, struct tray *out, const char **t
         return false;
     const char *name;
     int64_t duty = 0;
-    bool ok = team_name(x, team_id, &name, e) && cases_duty_team(x, &duty, e);
+    bool ok =
+        team_name(x, team_id, &name, e) && in_team(x, team_id, e) && cases_duty_team(x, &duty, e);
     struct store_stmt *st = ok ? store_prepare(x->conn, SQL_TEAM_TASKS, e) : NULL;
     ok = st != NULL;
     if (ok) {
@@ -288,7 +313,8 @@ bool trays_workload(struct ctx *x, int64_t team_id, struct workload *out, struct
         return false;
     bool ok = false;
     int64_t duty = 0;
-    if (!team_name(x, team_id, &out->team_name, e) || !cases_duty_team(x, &duty, e))
+    if (!team_name(x, team_id, &out->team_name, e) || !in_team(x, team_id, e) ||
+        !cases_duty_team(x, &duty, e))
         goto done;
     out->rows = arena_alloc(x->arena, WORKLOAD_MAX_MEMBERS * sizeof *out->rows);
     if (!out->rows) {

@@ -87,7 +87,9 @@ bool trays_my_teams(struct ctx *x, struct team_ref *out, size_t max, size_t *n, 
 
 /* The signed-in user's tray. */
 bool trays_mine(struct ctx *x, struct tray *out, struct err *e);
-/* A team's tray; *team_name (may be NULL) gets the team's name. */
+/* A team's tray; *team_name (may be NULL) gets the team's name. Trays and
+ * workload are need-to-know: a manager's own teams only (ERR_DENIED
+ * otherwise); administrators any team. */
 bool trays_team(struct ctx *x, int64_t team_id, struct tray *out, const char **team_name,
                 struct err *e);
 /* A team's workload. */

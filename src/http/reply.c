@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/need_to_know.h"
 #include "http/internal.h"
 
 /* 'self' only: pages load nothing from elsewhere (no CDN), run no inline
@@ -147,8 +148,44 @@ void http_reply_problem_json(struct request *r, int status, json_t *problem)
     set_body(r, status, data, strlen(data), "application/problem+json");
 }
 
+/* Need-to-know refused for want of a reason (domain/need_to_know): a page
+ * goes to the break-glass form and comes back; the API names the endpoint
+ * that takes the reason. */
+static bool reply_break_glass(struct request *r, const struct err *e)
+{
+    if (e->code != ERR_DENIED || strcmp(e->field, NTK_BREAK_GLASS_FIELD) != 0 || !r->have_ctx ||
+        !r->ctx.break_glass_person)
+        return false;
+    long long id = (long long)r->ctx.break_glass_person;
+    struct buf to = BUF_INIT;
+    if (r->route && (r->route->flags & ROUTE_PAGE)) {
+        buf_printf(&to, "/people/%lld/break-glass?next=", id);
+        buf_urlenc(&to, r->path);
+        if (buf_failed(&to)) {
+            buf_release(&to);
+            return false;
+        }
+        http_redirect(r, to.data);
+        buf_release(&to);
+        return true;
+    }
+    buf_printf(&to, "/api/v1/people/%lld/break-glass", id);
+    json_t *p = json_pack(
+        "{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:{s:s, s:s}}}", "type", "/problems/break-glass",
+        "title", "Reason needed", "detail", e->message, "field", e->field, "break_glass", "method",
+        "POST", "href", buf_failed(&to) ? "" : to.data, "body", "reason",
+        "a code from config/codes/break_glass_reason.txt", "detail", "why you need the record");
+    buf_release(&to);
+    if (!p)
+        return false;
+    http_reply_problem_json(r, 403, p);
+    return true;
+}
+
 void http_reply_err(struct request *r, const struct err *e)
 {
+    if (reply_break_glass(r, e))
+        return;
     int status = err_http_status(e->code);
     const char *title = "Error";
     switch (e->code) {

@@ -106,4 +106,21 @@ void page_returns_cin_xml(struct request *r);
 void page_returns_cin_quality(struct request *r);
 void page_step_allocate(struct request *r);
 
+/* pages_governance.c: the break-glass form, overrides for a manager to review */
+void page_break_glass_form(struct request *r);
+void page_break_glass(struct request *r);
+void page_overrides(struct request *r);
+void page_override_review(struct request *r);
+
+/* pages_access_log.c: who has seen a record, what a user looked at (CSV too) */
+void page_person_seen_by(struct request *r);
+void page_user_activity(struct request *r);
+
+/* pages_retention.c: destruction review, confirming a batch, certificate, legal holds */
+void page_retention(struct request *r);
+void page_retention_confirm(struct request *r);
+void page_retention_certificate(struct request *r);
+void page_retention_hold(struct request *r);
+void page_retention_hold_lift(struct request *r);
+
 #endif

@@ -71,11 +71,16 @@ static void render_people(struct buf *b, struct request *r, const int64_t *ids, 
     if (n) {
         html(b, "<ul class=\"govuk-list\" data-testid=\"chosen\">");
         for (size_t i = 0; i < n; i++) {
-            struct person p;
+            struct {
+                const char *forenames, *surname, *dob;
+            } p;
             struct err pe = ERR_INIT;
             buf_reset(&list);
             people_list(&list, ids, n, ids[i], 0);
-            if (!people_get(http_ctx(r), ids[i], &p, &pe)) {
+            /* Name and date of birth only, as the search shows them: the
+             * front door records contacts about people it has no work with
+             * yet (the contact makes the relationship). */
+            if (!people_label(http_ctx(r), ids[i], &p.forenames, &p.surname, &p.dob, &pe)) {
                 html(b,
                      "<li>Record %D: %s <a class=\"govuk-link\" href=\"/contacts/new?people=%u\">"
                      "Remove</a></li>",

@@ -369,6 +369,11 @@ static void render_person(struct request *r, int64_t id, int status, const struc
              "<li><a class=\"govuk-link\" href=\"/contacts/new?people=%D\">Record a contact"
              "</a></li>",
              p.id);
+    if (access_allows(http_principal(r), PERM_AUDIT_READ))
+        html(&b,
+             "<li><a class=\"govuk-link\" href=\"/people/%D/seen-by\">Who has seen this "
+             "record</a></li>",
+             p.id);
     if (can_edit)
         html(&b,
              "<li><a class=\"govuk-link\" href=\"/people/%D/edit\">Change details<span "

@@ -80,7 +80,8 @@ test('a manager reallocates a case from its page, with a reason', async () => {
   server.addUser('val.worker', 'practitioner');
   const id = (u) => Number(spawnSync('sqlite3', [server.db, `select id from users where username = '${u}'`], { encoding: 'utf8' }).stdout.trim());
   const team = (await server.api(admin, 'POST', '/api/v1/teams', { name: 'Child Protection 1' })).body_;
-  for (const u of ['max.manager', 'val.worker'])
+  // Wes, who holds the case, is in Max's team: it is the team's case (need-to-know).
+  for (const u of ['max.manager', 'val.worker', 'wes.worker'])
     assert.equal((await server.api(admin, 'PATCH', `/api/v1/users/${id(u)}`, { teams: [team.id] })).status, 200);
   const caseId = Number(spawnSync('sqlite3', [server.db, 'select max(id) from cases'], { encoding: 'utf8' }).stdout.trim());
 

@@ -187,6 +187,7 @@ export function assertSecurityHeaders(res) {
 // Sign in as a new user of the given role and create an API token for them.
 export async function tokenFor(server, username, role) {
   const password = server.addUser(username, role);
+  (server.passwords ||= {})[username] = password; // to sign in as them on pages too
   const c = server.client();
   const r = await c.signIn(username, password);
   assert.equal(r.status, 303, r.text_);

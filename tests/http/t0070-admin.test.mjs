@@ -147,6 +147,9 @@ const ALLOWED = {
   PERM_ENQUIRIES_COORDINATE: ['administrator', 'enquiry_coordinator'],
   PERM_COMPLAINTS_VIEW: ['administrator', 'auditor', 'complaints_officer'],
   PERM_COMPLAINTS_MANAGE: ['administrator', 'complaints_officer'],
+  PERM_OVERRIDE_REVIEW: ['administrator', 'manager'],
+  PERM_RETENTION: ['administrator', 'manager'],
+  PERM_SAR: ['administrator', 'auditor'],
 };
 
 function routeTable() {

@@ -98,8 +98,9 @@ test('ending keeps the history; a new relationship may follow', async () => {
 });
 
 test('the network page draws an eco-map and lists every relationship accessibly', async () => {
+  // The worker who recorded the family (need-to-know: their records).
   const c = server.client();
-  assert.equal((await c.signIn('admin', server.adminPassword)).status, 303);
+  assert.equal((await c.signIn('rel.worker', server.passwords['rel.worker'])).status, 303);
   const views = () => Number(sql("select count(*) from audit where action = 'person.network-view' and record_id = '2'"));
   const viewsBefore = views();
   const res = await c.get('/people/2/network');
@@ -128,8 +129,13 @@ test('a restricted relative is shown without their name to those without a grant
   const r = await api('POST', '/api/v1/people', { forenames: 'Hidden', surname: 'Quill', dob: '1990-01-01', restricted: true, confirm_new: true });
   assert.equal(r.status, 201);
   const hidden = r.body_.id;
+  // A colleague granted access to Cleo (3), but not to the restricted record.
   const admin = server.client();
-  assert.equal((await admin.signIn('admin', server.adminPassword)).status, 303);
+  server.addUser('rel.colleague', 'practitioner', 'Correct-Horse-colleague1');
+  assert.equal((await admin.signIn('rel.colleague', 'Correct-Horse-colleague1')).status, 303);
+  const root = await tokenFor(server, 'rel.root', 'administrator');
+  const colleague = sql("select id from users where username = 'rel.colleague'");
+  assert.equal((await server.api(root, 'POST', '/api/v1/people/3/grants', { user_id: Number(colleague), reason: 'Covering the family' })).status, 204);
   // The creator (rel.worker) has a grant and can relate them.
   assert.equal((await api('POST', `/api/v1/people/${hidden}/relationships`, { type: 'aunt_uncle', related_id: 3 })).status, 201);
   const page = await admin.get('/people/3/network');

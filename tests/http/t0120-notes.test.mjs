@@ -122,7 +122,7 @@ test('bad input is refused with 422 naming the field, and nothing is written', a
   assert.equal((await addNote(pat, person, { text: 'x' })).text, 'x');
   // Invalid UTF-8 from a form never reaches the domain.
   const c = server.client();
-  await c.signIn('admin', server.adminPassword);
+  await c.signIn('pat', server.passwords.pat); // the record's worker (need-to-know)
   const form = await c.get(`/people/${person}/notes`);
   const res = await c.request('POST', `/people/${person}/notes`, {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -136,7 +136,7 @@ test('the notes page lists notes (escaped) and its form adds one or shows errors
   const person = await newPerson(pat, 'Pia', 'Stone');
   await addNote(pat, person, { text: 'Said <script>alert(1)</script> & left.' });
   const c = server.client();
-  assert.equal((await c.signIn('admin', server.adminPassword)).status, 303);
+  assert.equal((await c.signIn('pat', server.passwords.pat)).status, 303);
   const page = await c.get(`/people/${person}/notes`);
   assert.equal(page.status, 200);
   assert.match(page.text_, /Said &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; left\./);
@@ -194,6 +194,11 @@ test('inside the edit window the author corrects the note in place; no version i
 test('only the author may change a note: 403 for everyone else, and nothing changes', async () => {
   const person = await newPerson(pat, 'Rhea', 'Umber');
   const n = await addNote(pat, person);
+  // Colleagues granted access to the record, so only authorship stops them.
+  const grant = async (username) => assert.equal((await root('POST', `/api/v1/people/${person}/grants`,
+    { user_id: Number(sql(server.db, `select id from users where username = '${username}'`)), reason: 'Covering' })).status, 204);
+  await grant('sam');
+  await grant('root');
   for (const [who, status] of [[sam, 403], [root, 403], [ivy, 403]]) {
     const res = await who('PATCH', `/api/v1/notes/${n.id}`, { text: 'not mine to change' });
     assert.equal(res.status, status);
@@ -205,6 +210,7 @@ test('only the author may change a note: 403 for everyone else, and nothing chan
   // The page shows the edit form to the author only, and the POST is refused too.
   const samBrowser = server.client();
   const pw = server.addUser('sam2', 'practitioner');
+  await grant('sam2');
   await samBrowser.signIn('sam2', pw);
   const view = await samBrowser.get(`/people/${person}/notes/${n.id}`);
   assert.equal(view.status, 200);
@@ -267,7 +273,7 @@ test('search finds words (stemmed, prefixes, all words) and follows edits', asyn
   assert.deepEqual(audited(server.db, res), ['note.search|||swimming baths']);
   // The search page marks the words, escaping everything else.
   const c = server.client();
-  await c.signIn('admin', server.adminPassword);
+  await c.signIn('pat', server.passwords.pat); // search shows notes of the worker's records only
   await addNote(pat, b, { text: 'Brought <b>swimming</b> kit.' });
   const page = await c.get('/notes/search?q=swimming');
   assert.equal(page.status, 200);

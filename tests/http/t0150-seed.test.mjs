@@ -191,7 +191,10 @@ test('a seeded user can search: a person by name, and a planted near-duplicate b
     const mt = cli(db, ['token', 'create', manager, 'seed test']).stdout.trim();
     const workload = await get(`/api/v1/teams/${team}/workload`, mt);
     assert.ok(JSON.stringify(workload).includes('"open_cases"'));
-    const person = sql(db, `SELECT person_id FROM cases WHERE allocated_user_id IS NOT NULL LIMIT 1`);
+    // Need-to-know: the manager reads the chronology of a person whose case
+    // their team-mate (the worker) holds.
+    const person = sql(db, `SELECT c.person_id FROM cases c JOIN users u ON u.id = c.allocated_user_id
+      WHERE u.username = '${worker}' LIMIT 1`);
     const chron = await get(`/api/v1/people/${person}/chronology`, mt);
     assert.ok(JSON.stringify(chron).length > 100);
   } finally {

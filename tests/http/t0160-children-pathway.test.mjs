@@ -225,6 +225,14 @@ test('the whole children pathway, contact to closure', async () => {
   const s47 = stepOf(c, 'section47');
   assert.equal(s47.due_at, dueWorking(strategyDone.completed_at, 15));
 
+  // --- the case is allocated to Pat in the locality team Morag and Max manage
+  // (need-to-know: the managers see it as their team's case)
+  const locality = await ok(await api(tokens.root)('POST', '/api/v1/teams', { name: 'Locality Team' }), 201);
+  const maxId = Number(sql(server.db, "select id from users where username = 'max'"));
+  for (const u of [ids.pat, ids.mo, maxId])
+    await ok(await api(tokens.root)('PATCH', `/api/v1/users/${u}`, { teams: [locality.id] }));
+  await ok(await mo('POST', `/api/v1/cases/${amyCase}/allocation`, { user_id: ids.pat, team_id: locality.id, reason: 'Section 47' }));
+
   // --- the assessment needs authorisation: a manager, not the worker
   await ok(await pat('POST', `/api/v1/steps/${assessment.id}/complete`, {
     outcome: 'section47_continues',
@@ -408,10 +416,12 @@ test('a manager allocates and reallocates a case, with a reason; the history and
   const caseId = contact.children[0].case_id;
   const team = await ok(await root('POST', '/api/v1/teams', { name: 'Assessment Team 1' }), 201);
   await ok(await root('PATCH', `/api/v1/users/${ids.pat}`, { teams: [team.id] }));
+  await ok(await root('PATCH', `/api/v1/users/${ids.mo}`, { teams: [team.id] })); // the team's manager
   let res = await pat('POST', `/api/v1/cases/${caseId}/allocation`, { user_id: ids.pat, reason: 'Mine' });
   assert.equal(res.status, 403);
   for (const [body, field] of [[{ user_id: ids.pat }, 'reason'], [{ reason: 'x' }, 'user_id'],
-    [{ user_id: 999999, reason: 'x' }, 'user_id'], [{ user_id: ids.mo, team_id: team.id, reason: 'x' }, 'team_id']]) {
+    [{ user_id: 999999, reason: 'x' }, 'user_id'],
+    [{ user_id: Number(sql(server.db, "select id from users where username = 'max'")), team_id: team.id, reason: 'x' }, 'team_id']]) {
     res = await mo('POST', `/api/v1/cases/${caseId}/allocation`, body);
     assert.equal(res.status, 422, JSON.stringify(res.body_));
     assert.equal(res.body_.field, field);
@@ -423,7 +433,9 @@ test('a manager allocates and reallocates a case, with a reason; the history and
   assert.equal(c.allocated_user_id, ids.mo);
   assert.equal(c.allocated_team_id, null);
   assert.equal(sql(server.db, `select group_concat(coalesce(user_id, '') || '|' || (to_at is null) || '|' || reason, ';') from allocations where case_id = ${caseId}`),
-    `${ids.pat}|0|Duty allocation;${ids.mo}|1|Pat on leave`);
+    // (Pat is in the locality team from the first test: the new case was held
+    // by that team until Morag allocated it.)
+    `|0|New work: held by the recording worker's team until allocated;${ids.pat}|0|Duty allocation;${ids.mo}|1|Pat on leave`);
   assert.equal(sql(server.db, `select count(*) from audit where action = 'case.allocate' and reason = 'Pat on leave'`), '1');
   const chron = await ok(await pat('GET', `/api/v1/people/${p.id}/chronology?types=case`));
   assert.ok(chron.events.some((ev) => ev.title === 'Allocated to Test pat, Assessment Team 1' && ev.text === 'Duty allocation'),
@@ -502,6 +514,9 @@ test('the tray and case pages show tasks by due date, overdue marked, and a case
     received_at: '2026-04-02T15:30:00Z', children: [{ person_id: p.id }], referrer: { name: 'School' }, source: '3A', concern: 'Absent.',
   }), 201);
   const caseId = contact.children[0].case_id;
+  // Pia works in Morag's team (need-to-know: Morag reads back the case she allocated).
+  const team2 = Number(sql(server.db, "select id from teams where name = 'Assessment Team 2'"));
+  await ok(await api(tokens.root)('PATCH', `/api/v1/users/${pia}`, { teams: [team2] }));
   await ok(await mo('POST', `/api/v1/cases/${caseId}/allocation`, { user_id: pia, reason: 'Duty' }));
   let page = await browser.get('/tray');
   assert.equal(page.status, 200);
@@ -522,14 +537,19 @@ test('the step page: a front-door decision through the form, refused with the fi
   const password = server.addUser('quinn', 'practitioner');
   const worker = server.client();
   assert.equal((await worker.signIn('quinn', password)).status, 303);
-  const mgrPassword = server.addUser('rhona', 'manager');
+  const rhona = api(await tokenFor(server, 'rhona', 'manager'));
   const manager = server.client();
-  assert.equal((await manager.signIn('rhona', mgrPassword)).status, 303);
+  assert.equal((await manager.signIn('rhona', server.passwords.rhona)).status, 303);
   const p = await ok(await pat('POST', '/api/v1/people', { forenames: 'Ivy', surname: 'Pine', confirm_new: true }), 201);
   const contact = await ok(await pat('POST', '/api/v1/contacts', {
     children: [{ person_id: p.id }], referrer: { name: 'Nursery' }, source: '3C', concern: 'Not collected.',
   }), 201);
   const { case_id: caseId, step_id: stepId } = contact.children[0];
+  // The front door team (Quinn, managed by Rhona) holds the contact (need-to-know).
+  const frontDoor = await ok(await api(tokens.root)('POST', '/api/v1/teams', { name: 'Front Door' }), 201);
+  for (const u of ['quinn', 'rhona'])
+    await ok(await api(tokens.root)('PATCH', `/api/v1/users/${sql(server.db, `select id from users where username = '${u}'`)}`, { teams: [frontDoor.id] }));
+  await ok(await rhona('POST', `/api/v1/cases/${caseId}/allocation`, { team_id: frontDoor.id, reason: 'Front door' }));
 
   let page = await worker.get(`/steps/${stepId}`);
   assert.equal(page.status, 200);
@@ -607,7 +627,17 @@ test('the contact form: people found by the search, refused naming the field, th
   assert.equal((await browser.signIn('tam', password)).status, 303);
   const a = await ok(await pat('POST', '/api/v1/people', { forenames: 'Lia', surname: 'Quarrendon', confirm_new: true }), 201);
   const b = await ok(await pat('POST', '/api/v1/people', { forenames: 'Max', surname: 'Quarrendon', confirm_new: true }), 201);
+  // Tam has no work with Lia yet: the person page asks for a reason first.
   let page = await browser.get(`/people/${a.id}`);
+  assert.equal(page.status, 303);
+  assert.equal(page.headers.get('location'), `/people/${a.id}/break-glass?next=%2Fpeople%2F${a.id}`);
+  assert.equal((await browser.get(page.headers.get('location'))).status, 200);
+  page = await browser.postForm(`/people/${a.id}/break-glass`, {
+    csrf_token: await browser.csrf(), reason: 'new_contact', detail: 'Ann Nurse is calling about Lia and Max.', next: `/people/${a.id}`,
+  });
+  assert.equal(page.status, 303);
+  assert.equal(page.headers.get('location'), `/people/${a.id}`);
+  page = await browser.get(`/people/${a.id}`);
   assert.match(page.text_, new RegExp(`href="/contacts/new\\?people=${a.id}">Record a contact`));
   page = await browser.get(`/contacts/new?people=${a.id}`);
   assert.equal(page.status, 200);
@@ -617,6 +647,7 @@ test('the contact form: people found by the search, refused naming the field, th
   assert.equal(page.status, 200);
   const add = page.text_.match(/href="(\/contacts\/new\?people=[^"]+)">Add<span class="govuk-visually-hidden"> Max Quarrendon/);
   assert.ok(add, page.text_.slice(-3000));
+  // The form shows Max by name and date of birth, as the search does: no reason needed to add him.
   page = await browser.get(add[1].replaceAll('&amp;', '&'));
   assert.equal([...page.text_.matchAll(/data-testid="chosen-person"/g)].length, 2);
   assert.match(page.text_, new RegExp(`name="people" value="${a.id},${b.id}"`));

@@ -31,8 +31,11 @@ test('64 busy clients on 2 worker threads (4 database connections): no stalls, t
     const dir = mkdtempSync(path.join(os.tmpdir(), 'casework-busy-'));
     const db = path.join(dir, 'casework.db');
     assert.equal(cli(db, ['seed', '--profile', 'tiny', '--seed', '5']).status, 0);
-    const user = spawnSync('sqlite3', [db, "SELECT username FROM users WHERE role = 'practitioner' LIMIT 1"],
-      { encoding: 'utf8' }).stdout.trim();
+    // An information-governance reader: need-to-know lets the auditor read any
+    // record (audited), where a practitioner would need a relationship with each.
+    const user = 'busy.reader';
+    assert.equal(cli(db, ['user', 'add', user, '--role', 'auditor', '--name', 'Busy Reader', '--password-stdin'],
+      'Correct-Horse-busy-reader\n').status, 0);
     const token = cli(db, ['token', 'create', user, 'busy']).stdout.trim();
     const script = path.join(dir, 'read.lua');
     writeFileSync(script, `

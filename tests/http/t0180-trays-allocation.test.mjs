@@ -224,6 +224,11 @@ test('without a duty team, new work waits in the recording worker\'s team; work 
     const c2 = await ok(await plain.api(lone, 'POST', '/api/v1/contacts', body(p2.id)), 201);
     const k1 = await ok(await plain.api(mgr, 'GET', `/api/v1/cases/${c1.children[0].case_id}`));
     assert.equal(k1.allocated_team_id, Math.min(teamA, teamB)); // the recorder's first team
+    // No one holds Eli's case, so the manager has no work with Eli yet: reading
+    // the case to pick it up takes a reason (need-to-know).
+    assert.equal((await plain.api(mgr, 'GET', `/api/v1/cases/${c2.children[0].case_id}`)).status, 403);
+    await ok(await plain.api(mgr, 'POST', `/api/v1/people/${p2.id}/break-glass`,
+      { reason: 'duty_cover', detail: 'Unallocated work in the team tray.' }), 201);
     const k2 = await ok(await plain.api(mgr, 'GET', `/api/v1/cases/${c2.children[0].case_id}`));
     assert.equal(k2.allocated_team_id, null); // recorded by someone in no team
     const trayOf = async (team) => (await ok(await plain.api(mgr, 'GET', `/api/v1/teams/${team}/tray`))).tasks.map((k) => k.case_id);

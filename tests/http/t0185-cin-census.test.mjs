@@ -44,6 +44,13 @@ before(async () => {
   server = await new Server({ env: { CASEWORK_CLOCK_OFFSET_SECONDS: String(offset) } }).start();
   pat = ((t) => (m, p, b) => server.api(t, m, p, b))(await tokenFor(server, 'pat', 'practitioner'));
   mo = ((t) => (m, p, b) => server.api(t, m, p, b))(await tokenFor(server, 'morag', 'manager'));
+  // Pat works in Morag's team, so the cases Pat records are her team's (need-to-know).
+  const root = await tokenFor(server, 'root', 'administrator');
+  const team = await ok(await server.api(root, 'POST', '/api/v1/teams', { name: 'Assessment' }), 201);
+  for (const u of ['pat', 'morag']) {
+    const id = Number(spawnSync('sqlite3', [server.db, `select id from users where username = '${u}'`], { encoding: 'utf8' }).stdout.trim());
+    await ok(await server.api(root, 'PATCH', `/api/v1/users/${id}`, { teams: [team.id] }));
+  }
   perfPassword = server.addUser('perf', 'manager');
   perf = server.client();
   assert.equal((await perf.signIn('perf', perfPassword)).status, 303);

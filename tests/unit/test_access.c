@@ -48,6 +48,12 @@ static const struct expected_row expected[] = {
     {"enquiries.coordinate", {true, false, false, false, false, true, false}},
     {"complaints.view", {true, false, false, true, false, false, true}},
     {"complaints.manage", {true, false, false, false, false, false, true}},
+    /* A record's manager reviews break-glass overrides; administrators any. */
+    {"overrides.review", {true, true, false, false, false, false, false}},
+    /* Destruction is confirmed by a manager; never by a practitioner or the auditor. */
+    {"retention.manage", {true, true, false, false, false, false, false}},
+    /* Subject access: information governance (the auditor) and administrators. */
+    {"sar.manage", {true, false, false, true, false, false, false}},
 };
 
 static const struct expected_row *expected_for(enum perm p)
@@ -196,12 +202,125 @@ static void test_perm_names(void **state)
             assert_string_not_equal(access_perm_name((enum perm)p), access_perm_name((enum perm)q));
 }
 
+/* --- need-to-know ---------------------------------------------------------- */
+
+#define ALL_DOMAINS (DOMAIN_CHILDREN | DOMAIN_EARLY_HELP | DOMAIN_ADULTS)
+
+static void test_decide_relationship(void **state)
+{
+    (void)state;
+    struct principal who = someone(ROLE_PRACTITIONER);
+    struct access_facts f = {.record_domains = DOMAIN_CHILDREN, .role_domains = ALL_DOMAINS};
+    /* No relationship: a reason is needed; any one of them opens it. */
+    assert_int_equal(access_decide(&who, &f), ACCESS_NEEDS_REASON);
+    f.related = true;
+    assert_int_equal(access_decide(&who, &f), ACCESS_ALLOW);
+    f.related = false;
+    f.override_active = true;
+    assert_int_equal(access_decide(&who, &f), ACCESS_ALLOW);
+    f.override_active = false;
+    f.granted = true;
+    assert_int_equal(access_decide(&who, &f), ACCESS_ALLOW);
+    /* A person with no case yet: the same rule, whatever the role's domains. */
+    struct access_facts none = {.role_domains = DOMAIN_ADULTS};
+    assert_int_equal(access_decide(&who, &none), ACCESS_NEEDS_REASON);
+    none.related = true;
+    assert_int_equal(access_decide(&who, &none), ACCESS_ALLOW);
+    assert_int_equal(access_decide(NULL, &none), ACCESS_WRONG_DOMAIN);
+}
+
+static void test_decide_restricted(void **state)
+{
+    (void)state;
+    struct principal who = someone(ROLE_MANAGER);
+    struct access_facts f = {.restricted = true,
+                             .related = true,
+                             .override_active = true,
+                             .record_domains = DOMAIN_ADULTS,
+                             .role_domains = ALL_DOMAINS,
+                             .role_rel_free = ALL_DOMAINS};
+    /* Neither a relationship nor an override nor a free role opens a
+     * restricted record: only its grant does. */
+    assert_int_equal(access_decide(&who, &f), ACCESS_HIDDEN);
+    f.granted = true;
+    assert_int_equal(access_decide(&who, &f), ACCESS_ALLOW);
+}
+
+static void test_decide_domains(void **state)
+{
+    (void)state;
+    struct principal who = someone(ROLE_PRACTITIONER);
+    /* An adults' worker has nothing to do with a children's record, related or not. */
+    struct access_facts f = {
+        .related = true, .record_domains = DOMAIN_CHILDREN, .role_domains = DOMAIN_ADULTS};
+    assert_int_equal(access_decide(&who, &f), ACCESS_WRONG_DOMAIN);
+    f.override_active = true;
+    assert_int_equal(access_decide(&who, &f), ACCESS_WRONG_DOMAIN);
+    /* Early help sits inside children's: a children's grant covers it... */
+    f = (struct access_facts){
+        .related = true, .record_domains = DOMAIN_EARLY_HELP, .role_domains = DOMAIN_CHILDREN};
+    assert_int_equal(access_decide(&who, &f), ACCESS_ALLOW);
+    /* ...but an early-help grant does not reach children's social care. */
+    f.record_domains = DOMAIN_CHILDREN;
+    f.role_domains = DOMAIN_EARLY_HELP;
+    assert_int_equal(access_decide(&who, &f), ACCESS_WRONG_DOMAIN);
+    /* Known to both services: either side's worker may see it. */
+    f.record_domains = DOMAIN_CHILDREN | DOMAIN_ADULTS;
+    f.role_domains = DOMAIN_ADULTS;
+    assert_int_equal(access_decide(&who, &f), ACCESS_ALLOW);
+    /* A role with no such action anywhere: not even a person with no case. */
+    f = (struct access_facts){.related = true};
+    assert_int_equal(access_decide(&who, &f), ACCESS_WRONG_DOMAIN);
+}
+
+static void test_decide_relationship_free(void **state)
+{
+    (void)state;
+    struct principal who = someone(ROLE_AUDITOR);
+    /* The auditor's view needs no relationship in any domain. */
+    struct access_facts f = {.record_domains = DOMAIN_ADULTS | DOMAIN_CHILDREN,
+                             .role_domains = ALL_DOMAINS,
+                             .role_rel_free = ALL_DOMAINS};
+    assert_int_equal(access_decide(&who, &f), ACCESS_ALLOW);
+    struct access_facts none = {.role_domains = ALL_DOMAINS, .role_rel_free = ALL_DOMAINS};
+    assert_int_equal(access_decide(&who, &none), ACCESS_ALLOW);
+    /* Free in adults only: a record also in children's still needs a reason. */
+    f.role_rel_free = DOMAIN_ADULTS;
+    assert_int_equal(access_decide(&who, &f), ACCESS_NEEDS_REASON);
+    f.record_domains = DOMAIN_ADULTS;
+    assert_int_equal(access_decide(&who, &f), ACCESS_ALLOW);
+    /* "Free" without the action itself is nothing. */
+    f.role_domains = DOMAIN_CHILDREN;
+    assert_int_equal(access_decide(&who, &f), ACCESS_WRONG_DOMAIN);
+}
+
+static void test_action_and_domain_names(void **state)
+{
+    (void)state;
+    assert_string_equal(access_action_name(ACTION_VIEW), "view");
+    assert_string_equal(access_action_name(ACTION_ADMINISTER), "administer");
+    assert_null(access_action_name(ACTION_COUNT));
+    assert_int_equal(access_domain_bit("children"), DOMAIN_CHILDREN);
+    assert_int_equal(access_domain_bit("early_help"), DOMAIN_EARLY_HELP);
+    assert_int_equal(access_domain_bit("adults"), DOMAIN_ADULTS);
+    assert_int_equal(access_domain_bit("Adults"), 0);
+    assert_int_equal(access_domain_bit(NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_grant_table),   cmocka_unit_test(test_anonymous),
-        cmocka_unit_test(test_denied_is_403), cmocka_unit_test(test_out_of_range),
-        cmocka_unit_test(test_role_names),    cmocka_unit_test(test_perm_names),
+        cmocka_unit_test(test_grant_table),
+        cmocka_unit_test(test_anonymous),
+        cmocka_unit_test(test_denied_is_403),
+        cmocka_unit_test(test_out_of_range),
+        cmocka_unit_test(test_role_names),
+        cmocka_unit_test(test_perm_names),
+        cmocka_unit_test(test_decide_relationship),
+        cmocka_unit_test(test_decide_restricted),
+        cmocka_unit_test(test_decide_domains),
+        cmocka_unit_test(test_decide_relationship_free),
+        cmocka_unit_test(test_action_and_domain_names),
     };
     return cmocka_run_group_tests_name("access", tests, NULL, NULL);
 }
