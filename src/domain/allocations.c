@@ -302,7 +302,7 @@ static bool step_allocate_in(struct ctx *x, int64_t step_id, int64_t user_id, co
     struct case_record c;
     struct case_step *s;
     struct store_stmt *st;
-    if (!cases_load_step(x, step_id, &c, &s, e))
+    if (!cases_load_step(x, step_id, &c, &s, e) || !people_may_see(x, c.person_id, e))
         goto done;
     /* Only work still to do can move: a submitted step is the worker's until
      * a manager decides on it, a finished one is history. */
