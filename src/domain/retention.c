@@ -83,6 +83,8 @@ static bool parse_line(char *line, int lineno, struct retention_rule *r, struct 
                            lineno, d);
         r->domains |= bit;
     }
+    if (!r->domains)
+        return err_set(e, ERR_INVALID, "", "retention.txt line %d: DOMAINS is empty", lineno);
     if (strcmp(f[2], "always") != 0) {
         if (strncmp(f[2], "step=", 5) != 0 || !f[2][5])
             return err_set(e, ERR_INVALID, "",

@@ -173,6 +173,8 @@ static void test_bad_files(void **state)
         {"a\tadults\talways\tbirth\t25x\tL\n", "YEARS must be"},
         {"a\tadults\talways\tbirth\t25\tL\na\tadults\talways\tbirth\t8\tM\n", "rule 'a' again"},
         {"# nothing\n", "no rules"},
+        /* Found by fuzz_retention: an empty DOMAINS made a rule that applied to nobody. */
+        {"a\t\talways\tbirth\t25\tL\n", "DOMAINS is empty"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct retention_rules r;
