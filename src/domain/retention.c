@@ -83,11 +83,8 @@ static bool parse_line(char *line, int lineno, struct retention_rule *r, struct 
                            lineno, d);
         r->domains |= bit;
     }
-    if (!r->domains) /* an empty DOMAINS field would make a rule that matches nobody */
-        return err_set(e, ERR_INVALID, "",
-                       "retention.txt line %d: name at least one domain (children, early_help, "
-                       "adults)",
-                       lineno);
+    if (!r->domains)
+        return err_set(e, ERR_INVALID, "", "retention.txt line %d: DOMAINS is empty", lineno);
     if (strcmp(f[2], "always") != 0) {
         if (strncmp(f[2], "step=", 5) != 0 || !f[2][5])
             return err_set(e, ERR_INVALID, "",

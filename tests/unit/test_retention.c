@@ -167,13 +167,14 @@ static void test_bad_files(void **state)
         {"x\tchildren\talways\tbirth\t25\n", "line 1: expected 6"},
         {"# c\nX\tchildren\talways\tbirth\t25\tL\n", "line 2: the rule name"},
         {"a\tpeople\talways\tbirth\t25\tL\n", "'people' is not a domain"},
-        {"a\t\talways\tbirth\t25\tL\n", "name at least one domain"},
         {"a\tadults\tsometimes\tbirth\t25\tL\n", "WHEN must be"},
         {"a\tadults\talways\tdeath\t25\tL\n", "FROM must be"},
         {"a\tadults\talways\tbirth\t0\tL\n", "YEARS must be 1 to 150"},
         {"a\tadults\talways\tbirth\t25x\tL\n", "YEARS must be"},
         {"a\tadults\talways\tbirth\t25\tL\na\tadults\talways\tbirth\t8\tM\n", "rule 'a' again"},
         {"# nothing\n", "no rules"},
+        /* Found by fuzz_retention: an empty DOMAINS made a rule that applied to nobody. */
+        {"a\t\talways\tbirth\t25\tL\n", "DOMAINS is empty"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct retention_rules r;
