@@ -21,3 +21,14 @@ export async function newPage(browser) {
   page.on('requestfailed', (r) => page.problems.push(`failed: ${r.url()}`));
   return page;
 }
+
+// A fresh page signed in through the sign-in form (the page after it has its h1).
+export async function signInPage(browser, url, username, password) {
+  const page = await newPage(browser);
+  await page.goto(`${url}/sign-in`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('h1');
+  return page;
+}

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { Server, tokenFor } from '../http/lib.mjs';
-import { launch, newPage } from './browser.mjs';
+import { launch, signInPage } from './browser.mjs';
 
 let server, browser;
 before(async () => {
@@ -21,15 +21,7 @@ after(async () => {
 
 const sql = (q) => spawnSync('sqlite3', [server.db, q], { encoding: 'utf8' }).stdout.trim();
 
-async function signIn(username, password) {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}/sign-in`);
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('h1');
-  return page;
-}
+const signIn = (username, password) => signInPage(browser, server.url, username, password);
 
 test('a manager gives one task of a case to another worker from the step page', async () => {
   const admin = await tokenFor(server, 'ada.admin', 'administrator');

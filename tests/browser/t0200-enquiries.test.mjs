@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server } from '../http/lib.mjs';
-import { launch, newPage } from './browser.mjs';
+import { launch, signInPage } from './browser.mjs';
 
 let server, browser;
 before(async () => {
@@ -19,15 +19,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function signIn(username, password) {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}/sign-in`);
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('h1');
-  return page;
-}
+const signIn = (username, password) => signInPage(browser, server.url, username, password);
 
 test('a councillor enquiry from submission to reply', async () => {
   const cllr = await signIn('cllr.dee', server.addUser('cllr.dee', 'councillor'));
