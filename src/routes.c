@@ -256,6 +256,8 @@ const struct route casework_routes[] = {
      "subject access requests, soonest due first"},
     {"GET", "/api/v1/subject-access/:id/export", PERM_SAR, API, api_sar_export,
      "the person's whole record as JSON, third parties marked for redaction review"},
+    {"GET", "/api/v1/subject-access/:id/pdf", PERM_SAR, API, api_sar_pdf,
+     "the same record as a readable PDF (attachment), redaction-review items flagged"},
     {"GET", "/api/v1/overrides", PERM_OVERRIDE_REVIEW, API, api_overrides_list,
      "break-glass overrides on records one manages (?reviewed=1)"},
     {"POST", "/api/v1/overrides/:id/review", PERM_OVERRIDE_REVIEW, API_WRITE, api_override_review,
