@@ -11,6 +11,7 @@ PACKAGES=(
   build-essential cmake pkg-config
   libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libcmocka-dev
   libxml2-dev libxml2-utils
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   clang libclang-rt-14-dev
   nodejs npm chromium curl ca-certificates
   wrk

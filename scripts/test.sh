@@ -32,6 +32,8 @@ echo "== sanitizer build (build-asan/)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCASEWORK_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$(nproc)"
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:strict_string_checks=1
+# fontconfig's process-lifetime cache (pango, the subject access PDF): tests/lsan.supp.
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 echo "== unit tests (build-asan/)"
 ctest --test-dir build-asan --no-tests=error --output-on-failure -j2

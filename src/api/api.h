@@ -126,6 +126,7 @@ void api_retention_hold_lift(struct request *r);
 void api_sar_create(struct request *r);
 void api_sar_list(struct request *r);
 void api_sar_export(struct request *r);
+void api_sar_pdf(struct request *r);
 
 /* api_rectification.c: notes attached to items of a record, never altering them */
 void api_rect_add(struct request *r);

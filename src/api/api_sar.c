@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/jsonv.h"
 #include "domain/sar.h"
+#include "domain/sar_pdf.h"
 
 static json_t *request_json(const struct sar_request *s)
 {
@@ -66,4 +67,28 @@ void api_sar_export(struct request *r)
              (long long)id);
     http_add_header(r, "Content-Disposition", disposition);
     http_reply_json(r, 200, doc);
+}
+
+void api_sar_pdf(struct request *r)
+{
+    int64_t id;
+    json_t *doc;
+    char *pdf;
+    size_t len;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id))
+        return;
+    if (!sar_export(http_ctx(r), id, &doc, &e)) {
+        http_reply_err(r, &e);
+        return;
+    }
+    bool ok = sar_pdf_render(doc, &pdf, &len, &e);
+    json_decref(doc);
+    if (!ok) {
+        http_reply_err(r, &e);
+        return;
+    }
+    char filename[48];
+    snprintf(filename, sizeof filename, "subject-access-%lld.pdf", (long long)id);
+    http_reply_download(r, pdf, len, "application/pdf", filename);
 }

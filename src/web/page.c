@@ -19,6 +19,7 @@ static const struct nav_item nav[] = {
     {"/admin/teams", "Teams", PERM_USERS_ADMIN},
     {"/admin/audit", "Audit", PERM_AUDIT_READ},
     {"/returns", "Returns", PERM_RETURNS},
+    {"/subject-access", "Subject access", PERM_SAR},
     {"/account", "Your account", PERM_SIGNED_IN},
 };
 

@@ -122,5 +122,10 @@ void page_retention_confirm(struct request *r);
 void page_retention_certificate(struct request *r);
 void page_retention_hold(struct request *r);
 void page_retention_hold_lift(struct request *r);
+/* pages_sar.c: subject access requests, recording one, JSON and PDF downloads */
+void page_sar_list(struct request *r);
+void page_sar_create(struct request *r);
+void page_sar_json(struct request *r);
+void page_sar_pdf(struct request *r);
 
 #endif

@@ -1,0 +1,243 @@
+/*
+ * sar_pdf: draw a subject access export (JSON) as an A4 PDF with cairo+pango.
+ */
+#include "domain/sar_pdf.h"
+
+#include <cairo-pdf.h>
+#include <ctype.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+
+enum { PDF_MAX_BYTES = 64 * 1024 * 1024, LABEL_MAX = 64 };
+
+/* A4 in points. */
+static const double PAGE_W = 595.0, PAGE_H = 842.0, MARGIN = 50.0;
+
+struct pdf {
+    cairo_surface_t *surface;
+    cairo_t *cr;
+    double y;
+    int page;
+};
+
+/* The record's parts, in the order they are printed. */
+static const struct {
+    const char *key, *title;
+} SECTIONS[] = {
+    {"names", "Names"},
+    {"addresses", "Address history"},
+    {"contact_details", "Contact details"},
+    {"disabilities", "Disabilities"},
+    {"relationships", "Relationships"},
+    {"contacts", "Contacts (referrals)"},
+    {"cases", "Cases"},
+    {"steps", "Steps and forms"},
+    {"notes", "Case notes"},
+    {"rectifications", "Rectification notes"},
+    {"documents", "Documents"},
+    {"third_parties", "Other people named in this record (third parties)"},
+    {"access_log", "Who has seen this record"},
+};
+
+static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len)
+{
+    return buf_append(closure, data, len) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static void footer(struct pdf *p)
+{
+    char text[48];
+    snprintf(text, sizeof text, "Subject access disclosure - page %d", p->page);
+    PangoLayout *l = pango_cairo_create_layout(p->cr);
+    PangoFontDescription *f = pango_font_description_from_string("DejaVu Sans 7");
+    pango_layout_set_font_description(l, f);
+    pango_layout_set_text(l, text, -1);
+    cairo_move_to(p->cr, MARGIN, PAGE_H - MARGIN + 14);
+    pango_cairo_show_layout(p->cr, l);
+    pango_font_description_free(f);
+    g_object_unref(l);
+}
+
+static void new_page(struct pdf *p)
+{
+    footer(p);
+    cairo_show_page(p->cr);
+    p->page++;
+    p->y = MARGIN;
+}
+
+/* Print text (UTF-8, wrapped) at indent in font, line by line so a long
+ * note runs over pages. */
+static void para(struct pdf *p, const char *text, const char *font, double indent)
+{
+    PangoLayout *l = pango_cairo_create_layout(p->cr);
+    PangoFontDescription *f = pango_font_description_from_string(font);
+    pango_layout_set_font_description(l, f);
+    pango_layout_set_width(l, (int)((PAGE_W - 2 * MARGIN - indent) * PANGO_SCALE));
+    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_text(l, text, -1);
+    int n = pango_layout_get_line_count(l);
+    for (int i = 0; i < n; i++) {
+        PangoLayoutLine *line = pango_layout_get_line_readonly(l, i);
+        PangoRectangle logical;
+        pango_layout_line_get_pixel_extents(line, NULL, &logical);
+        if (p->y + logical.height > PAGE_H - MARGIN)
+            new_page(p);
+        cairo_move_to(p->cr, MARGIN + indent, p->y - logical.y);
+        pango_cairo_show_layout_line(p->cr, line);
+        p->y += logical.height;
+    }
+    pango_font_description_free(f);
+    g_object_unref(l);
+}
+
+/* "received_on" -> "Received on". */
+static void label(const char *key, char *out, size_t size)
+{
+    size_t i = 0;
+    for (; key[i] && i + 1 < size; i++)
+        out[i] = key[i] == '_' ? ' ' : key[i];
+    out[i] = '\0';
+    if (out[0])
+        out[0] = (char)toupper((unsigned char)out[0]);
+}
+
+/* The value as text in b (empty for null). */
+static void value_text(struct buf *b, const json_t *v)
+{
+    if (json_is_string(v))
+        buf_puts(b, json_string_value(v));
+    else if (json_is_integer(v))
+        buf_printf(b, "%lld", (long long)json_integer_value(v));
+    else if (json_is_boolean(v))
+        buf_puts(b, json_is_true(v) ? "yes" : "no");
+    else if (!json_is_null(v)) {
+        char *s = json_dumps(v, JSON_COMPACT);
+        if (s)
+            buf_puts(b, s);
+        free(s);
+    }
+}
+
+static void field(struct pdf *p, const char *key, const char *text, double indent)
+{
+    char name[LABEL_MAX];
+    label(key, name, sizeof name);
+    struct buf line = BUF_INIT;
+    buf_printf(&line, "%s: %s", name, text);
+    if (!buf_failed(&line))
+        para(p, line.data, "DejaVu Sans 9", indent);
+    buf_release(&line);
+}
+
+/* A step's form answers are a JSON object kept as text: one line each. */
+static void answers(struct pdf *p, const char *text, double indent)
+{
+    json_t *form = json_loads(text, 0, NULL);
+    if (!json_is_object(form)) {
+        field(p, "answers", text, indent);
+        json_decref(form);
+        return;
+    }
+    para(p, "Form answers:", "DejaVu Sans 9", indent);
+    const char *k;
+    json_t *v;
+    json_object_foreach(form, k, v)
+    {
+        struct buf b = BUF_INIT;
+        value_text(&b, v);
+        if (!buf_failed(&b) && b.len)
+            field(p, k, b.data, indent + 12);
+        buf_release(&b);
+    }
+    json_decref(form);
+}
+
+static void item(struct pdf *p, const json_t *o, double indent)
+{
+    if (json_is_true(json_object_get(o, "redaction_review")))
+        para(p, "REDACTION REVIEW: may name other people; review before disclosure",
+             "DejaVu Sans Bold 8", indent);
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)o, k, v)
+    {
+        if (!strcmp(k, "redaction_review") || json_is_null(v))
+            continue;
+        if (!strcmp(k, "answers") && json_is_string(v)) {
+            answers(p, json_string_value(v), indent);
+            continue;
+        }
+        struct buf b = BUF_INIT;
+        value_text(&b, v);
+        if (!buf_failed(&b) && b.len)
+            field(p, k, b.data, indent);
+        buf_release(&b);
+    }
+}
+
+static void heading(struct pdf *p, const char *title)
+{
+    if (p->y + 60 > PAGE_H - MARGIN)
+        new_page(p);
+    p->y += 10;
+    para(p, title, "DejaVu Sans Bold 13", 0);
+    p->y += 4;
+}
+
+static void section(struct pdf *p, const char *title, const json_t *list)
+{
+    heading(p, title);
+    size_t n = json_array_size(list);
+    if (!n)
+        para(p, "None recorded.", "DejaVu Sans Italic 9", 0);
+    for (size_t i = 0; i < n; i++) {
+        item(p, json_array_get(list, i), 0);
+        p->y += 6;
+    }
+}
+
+bool sar_pdf_render(const json_t *doc, char **data, size_t *len, struct err *e)
+{
+    *data = NULL;
+    *len = 0;
+    struct buf out;
+    buf_init(&out, PDF_MAX_BYTES);
+    struct pdf p = {.y = MARGIN, .page = 1};
+    p.surface = cairo_pdf_surface_create_for_stream(write_cb, &out, PAGE_W, PAGE_H);
+    cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_TITLE,
+                                   "Subject access disclosure");
+    cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_CREATOR, "casework");
+    p.cr = cairo_create(p.surface);
+    cairo_set_source_rgb(p.cr, 0, 0, 0);
+
+    para(&p, "Subject access disclosure", "DejaVu Sans Bold 18", 0);
+    p.y += 6;
+    item(&p, json_object_get(doc, "request"), 0);
+    para(&p,
+         "Items flagged REDACTION REVIEW may contain other people's personal data. Review them "
+         "(UK GDPR Article 15(4), DPA 2018 Schedule 2 Part 3) before this is disclosed.",
+         "DejaVu Sans Italic 9", 0);
+    heading(&p, "Personal details");
+    item(&p, json_object_get(doc, "details"), 0);
+    for (size_t i = 0; i < sizeof SECTIONS / sizeof SECTIONS[0]; i++)
+        section(&p, SECTIONS[i].title, json_object_get(doc, SECTIONS[i].key));
+    footer(&p);
+    cairo_show_page(p.cr);
+    cairo_destroy(p.cr);
+    cairo_surface_finish(p.surface);
+    cairo_status_t status = cairo_surface_status(p.surface);
+    cairo_surface_destroy(p.surface);
+    if (status != CAIRO_STATUS_SUCCESS || buf_failed(&out)) {
+        bool big = out.too_big;
+        buf_release(&out);
+        return err_set(e, big ? ERR_TOO_BIG : ERR_INTERNAL, "", "The PDF could not be made: %s",
+                       big ? "it is too large" : cairo_status_to_string(status));
+    }
+    *data = buf_detach(&out, len);
+    return *data != NULL || err_set(e, ERR_NOMEM, "", "out of memory");
+}

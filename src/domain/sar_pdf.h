@@ -1,0 +1,26 @@
+/*
+ * sar_pdf: the readable PDF of a subject access export. It is drawn from the
+ * same JSON document sar_export makes (so the two cannot disagree), with cairo
+ * and pango: a title page block with the request, then one headed section per
+ * part of the record in a fixed order (details, names, addresses, contact
+ * details, relationships, contacts, cases, steps and forms, notes,
+ * rectifications, documents, third parties, access log). Every item marked
+ * "redaction_review" is printed under a "REDACTION REVIEW" flag; an empty
+ * section says "None recorded." so a reader knows it was looked for.
+ *
+ * No access check here: the caller has the document from sar_export, which
+ * checked and audited. Thread-safety: reentrant (no shared state).
+ */
+#ifndef CASEWORK_DOMAIN_SAR_PDF_H
+#define CASEWORK_DOMAIN_SAR_PDF_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+
+/* Render doc to a PDF; *data (malloc'd, the caller's) and *len on success. */
+bool sar_pdf_render(const json_t *doc, char **data, size_t *len, struct err *e);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * Subject access pages: the requests with their one-month due dates, a form
+ * to record one, and the JSON and PDF downloads of each (the same exports as
+ * the API, audited the same way).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/sar.h"
+#include "domain/sar_pdf.h"
+#include "web/page.h"
+#include "web/pages.h"
+
+static void render(struct request *r, int status, const struct err *fe)
+{
+    struct sar_request *list;
+    size_t n;
+    struct err e = ERR_INIT;
+    if (!sar_list(http_ctx(r), &list, &n, &e)) {
+        http_reply_err(r, &e);
+        return;
+    }
+    struct buf b = BUF_INIT;
+    page_begin(&b, r, "Subject access requests");
+    page_error_summary(&b, fe);
+    html(&b, "<h1 class=\"govuk-heading-l\">Subject access requests</h1><p class=\"govuk-body\">"
+             "A request is due one calendar month after it was received (UK GDPR Article "
+             "12(3)). Review every item flagged for redaction before disclosure.</p>");
+    if (!n) {
+        html(&b, "<p class=\"govuk-body\" data-testid=\"no-requests\">No requests.</p>");
+    } else {
+        html(&b, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr "
+                 "class=\"govuk-table__row\"><th class=\"govuk-table__header\">Record</th><th "
+                 "class=\"govuk-table__header\">Requester</th><th class=\"govuk-table__header\">"
+                 "Received</th><th class=\"govuk-table__header\">Due</th><th "
+                 "class=\"govuk-table__header\">Exported</th><th class=\"govuk-table__header\">"
+                 "Download</th></tr></thead><tbody class=\"govuk-table__body\">");
+        for (size_t i = 0; i < n; i++) {
+            const struct sar_request *s = &list[i];
+            html(&b,
+                 "<tr class=\"govuk-table__row\" data-testid=\"request\" data-id=\"%D\"><td "
+                 "class=\"govuk-table__cell\"><a class=\"govuk-link\" href=\"/people/%D\">%s</a> "
+                 "(%D)</td><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">",
+                 s->id, s->person_id, s->person_name, s->person_id, s->requester);
+            page_date(&b, s->received_on);
+            html(&b, "</td><td class=\"govuk-table__cell\" data-testid=\"due\">");
+            page_date(&b, s->due_on);
+            html(&b, "</td><td class=\"govuk-table__cell\">");
+            if (s->last_export_at)
+                page_when(&b, s->last_export_at);
+            else
+                html(&b, "Not yet");
+            html(&b,
+                 "</td><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
+                 "href=\"/subject-access/%D/json\">JSON</a> <a class=\"govuk-link\" "
+                 "href=\"/subject-access/%D/pdf\">PDF</a></td></tr>",
+                 s->id, s->id);
+        }
+        html(&b, "</tbody></table>");
+    }
+    html(&b, "<h2 class=\"govuk-heading-m\">Record a request</h2><form method=\"post\" "
+             "action=\"/subject-access\" novalidate>");
+    page_csrf(&b, r);
+    page_input(&b, "person_id", "Person record number", "The number shown on the person's record",
+               fe ? http_form(r, "person_id") : "", "text", "off", fe);
+    page_input(&b, "requester", "Who made the request",
+               "For example: the person themselves, or their solicitor on their behalf",
+               fe ? http_form(r, "requester") : "", "text", "off", fe);
+    page_date_input(&b, "received_on", "Date received", "For example, 31 1 2026",
+                    fe ? page_form_date(r, "received_on") : "", fe);
+    html(&b, "<button class=\"govuk-button\" data-module=\"govuk-button\" id=\"record-request\">"
+             "Record the request</button></form>");
+    page_send(&b, r, status);
+}
+
+void page_sar_list(struct request *r)
+{
+    render(r, 200, NULL);
+}
+
+void page_sar_create(struct request *r)
+{
+    struct err e = ERR_INIT;
+    const char *given = http_form(r, "person_id");
+    char *end = NULL;
+    long long person = given ? strtoll(given, &end, 10) : 0;
+    if (!given || end == given || *end || person <= 0) {
+        err_set(&e, ERR_INVALID, "person_id", "Enter the person's record number");
+        render(r, 422, &e);
+        return;
+    }
+    struct sar_request s;
+    if (!sar_create(http_ctx(r), person, page_form_date(r, "received_on"),
+                    http_form(r, "requester"), &s, &e)) {
+        if (e.code == ERR_INVALID || e.code == ERR_NOT_FOUND) {
+            if (e.code == ERR_NOT_FOUND)
+                err_set(&e, ERR_INVALID, "person_id", "There is no person record %lld", person);
+            render(r, 422, &e);
+        } else {
+            http_reply_err(r, &e);
+        }
+        return;
+    }
+    http_redirect(r, "/subject-access");
+}
+
+void page_sar_json(struct request *r)
+{
+    int64_t id;
+    json_t *doc;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id))
+        return;
+    if (!sar_export(http_ctx(r), id, &doc, &e)) {
+        http_reply_err(r, &e);
+        return;
+    }
+    size_t len = json_dumpb(doc, NULL, 0, JSON_INDENT(2));
+    char *data = len ? malloc(len) : NULL;
+    if (data)
+        json_dumpb(doc, data, len, JSON_INDENT(2));
+    json_decref(doc);
+    if (!data) {
+        page_error(r, 500, "Sorry, there is a problem", "The export could not be made.");
+        return;
+    }
+    char filename[48];
+    snprintf(filename, sizeof filename, "subject-access-%lld.json", (long long)id);
+    http_reply_download(r, data, len, "application/json", filename);
+}
+
+void page_sar_pdf(struct request *r)
+{
+    int64_t id;
+    json_t *doc;
+    char *pdf;
+    size_t len;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id))
+        return;
+    if (!sar_export(http_ctx(r), id, &doc, &e)) {
+        http_reply_err(r, &e);
+        return;
+    }
+    bool ok = sar_pdf_render(doc, &pdf, &len, &e);
+    json_decref(doc);
+    if (!ok) {
+        http_reply_err(r, &e);
+        return;
+    }
+    char filename[48];
+    snprintf(filename, sizeof filename, "subject-access-%lld.pdf", (long long)id);
+    http_reply_download(r, pdf, len, "application/pdf", filename);
+}
