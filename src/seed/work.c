@@ -286,6 +286,19 @@ static bool parallel_decides(const struct wk_case *c, const struct workflow_outc
     return o->closes;
 }
 
+/* A referral is not closed "no further action" (RC7) once a strategy
+ * discussion or enquiry has begun beside it (rule 8831): it goes on. */
+static bool enquired(const struct wk_case *c, const struct wk_step *st,
+                     const struct workflow_outcome *o)
+{
+    if (c->domain != WORKFLOW_CHILDREN || strcmp(st->s->id, "referral") || strcmp(o->id, "nfa"))
+        return false;
+    for (size_t i = 0; i < c->nsteps; i++)
+        if (strcmp(c->steps[i].s->id, "contact") && strcmp(c->steps[i].s->id, "referral"))
+            return true;
+    return false;
+}
+
 /* An outcome for the step: by weight, never one that would leave the case
  * with nothing open and not closed, and no endless reviews. */
 static const struct workflow_outcome *choose(struct wk *w, const struct wk_case *c,
@@ -305,6 +318,8 @@ static const struct workflow_outcome *choose(struct wk *w, const struct wk_case 
         if (!o->closes && !o->nnext && alone)
             wgt = 0;
         if (!alone_pending && parallel_decides(c, o))
+            wgt = 0;
+        if (enquired(c, st, o))
             wgt = 0;
         for (size_t k = 0; k < o->nnext; k++)
             if (o->next[k] == st->s && again >= MAX_RECURRENCES)

@@ -185,6 +185,14 @@ static json_t *codes(struct wk *w, const char *list)
     return a;
 }
 
+static bool after_referral_nfa(const struct wk_case *c)
+{
+    for (size_t i = c->nsteps; i-- > 0;)
+        if (c->steps[i].outcome)
+            return !strcmp(c->steps[i].s->id, "referral") && !strcmp(c->steps[i].outcome, "nfa");
+    return false;
+}
+
 /* A value for field f of a step started at started and done at done. */
 static json_t *value(struct wk *w, struct wk_case *c, const struct workflow_field *f,
                      int64_t started, int64_t done)
@@ -212,6 +220,10 @@ static json_t *value(struct wk *w, struct wk_case *c, const struct workflow_fiel
                 d++;
             day = d;
         }
+        /* A referral closed with no further action closes the day that was
+         * decided (rule 8569 for one decided just before the year began). */
+        if (!strcmp(f->name, "closed_on") && after_referral_nfa(c))
+            day = clock_london_day(started);
         clock_format_date(&b, day);
         v = json_string(b.data);
         break;
