@@ -153,21 +153,36 @@ bool seed_cin_errors(struct ctx *x, const struct cin_year *year, int n, uint64_t
         qsort(failing, nfailing, sizeof *failing, by_id);
     bool ok = store_begin(x->conn, true, e);
     int start = ret.nchildren ? (int)(seed % (uint64_t)ret.nchildren) : 0;
-    for (int i = 0; ok && i < ret.nchildren && r->injected < n; i++) {
-        const struct cin_child *c = &ret.children[(start + i) % ret.nchildren];
-        if (nfailing && bsearch(&c->person_id, failing, nfailing, sizeof *failing, by_id))
-            continue;
-        for (int t = 0; ok && t < SEED_CIN_ERROR_KINDS; t++) {
+    /* Each error in turn takes the next kind (4220, 4180, ... 8608, 4220, ...)
+     * on the first clean child not yet used that can take it; a kind no child
+     * can take gives its turn to the next kind. */
+    bool *used = calloc(ret.nchildren ? (size_t)ret.nchildren : 1, sizeof *used);
+    if (!used)
+        ok = err_set(e, ERR_NOMEM, "", "out of memory");
+    bool progress = true;
+    while (ok && progress && r->injected < n) {
+        progress = false;
+        for (int t = 0; ok && !progress && t < SEED_CIN_ERROR_KINDS; t++) {
             int kind = (r->injected + t) % SEED_CIN_ERROR_KINDS;
-            bool done = false;
-            ok = inject(x, &ret, c, kind, &done, e);
-            if (ok && done) {
-                r->by_kind[kind]++;
-                r->injected++;
-                break;
+            for (int i = 0; ok && i < ret.nchildren; i++) {
+                int at = (start + i) % ret.nchildren;
+                const struct cin_child *c = &ret.children[at];
+                if (used[at] ||
+                    (nfailing && bsearch(&c->person_id, failing, nfailing, sizeof *failing, by_id)))
+                    continue;
+                bool done = false;
+                ok = inject(x, &ret, c, kind, &done, e);
+                if (ok && done) {
+                    used[at] = true;
+                    r->by_kind[kind]++;
+                    r->injected++;
+                    progress = true;
+                    break;
+                }
             }
         }
     }
+    free(used);
     free(failing);
     if (ok)
         return store_commit(x->conn, e);

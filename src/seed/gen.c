@@ -201,11 +201,14 @@ static const char *pick_disability(struct seed_gen *g, int64_t age)
     static const char *const adult[] = {"MOB", "LD", "DDA", "HAND"};
     static const char *const older[] = {"MOB", "VIS", "HEAR", "PC"};
     /* A child's record says "no disability" (NONE) rather than nothing: the
-     * children in need census needs one or the other (rule 8540). */
+     * children in need census needs one or the other (rule 8540). So does a
+     * young adult's, who was a child in the years the seed's work covers. */
     if (age < 18)
         return seed_rng_chance(&g->rng, 0.04) ? child[seed_rng_below(&g->rng, 7)] : "NONE";
     if (age < 65)
-        return seed_rng_chance(&g->rng, 0.03) ? adult[seed_rng_below(&g->rng, 4)] : NULL;
+        return seed_rng_chance(&g->rng, 0.03) ? adult[seed_rng_below(&g->rng, 4)]
+               : age < 30                     ? "NONE"
+                                              : NULL;
     return seed_rng_chance(&g->rng, 0.15) ? older[seed_rng_below(&g->rng, 4)] : NULL;
 }
 

@@ -157,11 +157,14 @@ static void emit_duplicate(struct seed_gen *g, struct pending_duplicate *d, stru
               p, p->duplicate_how, sizeof p->duplicate_how);
     if (!seed_rng_chance(&g->rng, 0.4))
         p->nhs[0] = '\0';
-    if (!seed_rng_chance(&g->rng, 0.5))
+    /* A child's duplicate is made without the school's UPN: two records with
+     * one UPN would fail the children in need census (rule 1520). */
+    if (!seed_rng_chance(&g->rng, 0.5) || g->as_of - p->dob < 30 * 365)
         p->upn[0] = '\0';
-    if (seed_rng_chance(&g->rng, 0.5))
+    /* A child's duplicate, made at the front door, still records the
+     * ethnicity the children in need census needs (rule 4220). */
+    if (seed_rng_chance(&g->rng, 0.5) && g->as_of - p->dob >= 30 * 365)
         p->ethnicity = p->religion = NULL;
-    p->disability = NULL;
     p->phone[0] = '\0';
     int64_t later = p->created_at + (int64_t)seed_rng_below(&g->rng, 2 * 365 * 86400ULL);
     p->created_at = later < g->as_of * CLOCK_SECONDS_PER_DAY ? later : p->created_at;

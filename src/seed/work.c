@@ -269,6 +269,36 @@ static int occurrences(const struct wk_case *c, const struct workflow_step *s)
     return n;
 }
 
+/* While two branches of a children's case run side by side (an assessment
+ * beside a section 47 enquiry), one does not start a plan or close the case
+ * or a second strategy discussion while the other may still lead to a child
+ * protection plan: practitioners let the enquiry decide, so the census sees
+ * no CIN plan beside a CP plan (4001, 4014, 4016), no two CP plans at once
+ * (8935, 8940) and no episode closed with an enquiry unfinished. */
+static bool parallel_decides(const struct wk_case *c, const struct workflow_outcome *o)
+{
+    if (c->domain != WORKFLOW_CHILDREN)
+        return false;
+    for (size_t k = 0; k < o->nnext; k++)
+        if (!strcmp(o->next[k]->id, "cin_plan") || !strcmp(o->next[k]->id, "closure") ||
+            !strcmp(o->next[k]->id, "strategy_discussion"))
+            return true;
+    return o->closes;
+}
+
+/* A referral is not closed "no further action" (RC7) once a strategy
+ * discussion or enquiry has begun beside it (rule 8831): it goes on. */
+static bool enquired(const struct wk_case *c, const struct wk_step *st,
+                     const struct workflow_outcome *o)
+{
+    if (c->domain != WORKFLOW_CHILDREN || strcmp(st->s->id, "referral") || strcmp(o->id, "nfa"))
+        return false;
+    for (size_t i = 0; i < c->nsteps; i++)
+        if (strcmp(c->steps[i].s->id, "contact") && strcmp(c->steps[i].s->id, "referral"))
+            return true;
+    return false;
+}
+
 /* An outcome for the step: by weight, never one that would leave the case
  * with nothing open and not closed, and no endless reviews. */
 static const struct workflow_outcome *choose(struct wk *w, const struct wk_case *c,
@@ -277,11 +307,19 @@ static const struct workflow_outcome *choose(struct wk *w, const struct wk_case 
     int weights[64], total = 0;
     size_t n = st->s->noutcomes < 64 ? st->s->noutcomes : 64;
     bool alone = open_steps(c) <= 1;
+    int pending = 0; /* open or awaiting a manager's authorisation */
+    for (size_t i = 0; i < c->nsteps; i++)
+        pending += c->steps[i].open || !c->steps[i].outcome;
+    bool alone_pending = pending <= 1;
     int again = occurrences(c, st->s);
     for (size_t i = 0; i < n; i++) {
         const struct workflow_outcome *o = &st->s->outcomes[i];
         int wgt = weight_of(c, st, o);
         if (!o->closes && !o->nnext && alone)
+            wgt = 0;
+        if (!alone_pending && parallel_decides(c, o))
+            wgt = 0;
+        if (enquired(c, st, o))
             wgt = 0;
         for (size_t k = 0; k < o->nnext; k++)
             if (o->next[k] == st->s && again >= MAX_RECURRENCES)
@@ -289,6 +327,10 @@ static const struct workflow_outcome *choose(struct wk *w, const struct wk_case 
         weights[i] = wgt;
         total += wgt;
     }
+    if (!total && !alone_pending) /* another branch decides: this one just ends */
+        for (size_t i = 0; i < n; i++)
+            if (!st->s->outcomes[i].closes && !st->s->outcomes[i].nnext)
+                return &st->s->outcomes[i];
     if (!total) { /* nothing weighs: the first outcome that moves the case on */
         for (size_t i = 0; i < n; i++)
             if (st->s->outcomes[i].closes || st->s->outcomes[i].nnext)
@@ -376,6 +418,7 @@ static bool start_step(struct wk *w, struct wk_case *c, const struct workflow_st
     int64_t due = 0;
     if (s->timescale.set && !workflow_step_due(s, w->x->calendar, c->ev, c->nev, &due, e))
         return false;
+    wk_answers_at_start(w, c, s, st->answers);
     bool want = false;
     for (size_t i = 0; i < s->nfields; i++)
         want |= s->fields[i].prefill || s->fields[i].copy_forward;
@@ -435,7 +478,7 @@ static bool take_effect(struct wk *w, struct wk_case *c, struct wk_step *st,
             c->steps[i].open = false;
         if (c->worker != WK_NONE)
             w->users[c->worker].open--;
-        if (c->worker != WK_NONE && c->domain == WORKFLOW_CHILDREN)
+        if (c->domain == WORKFLOW_CHILDREN)
             w->busy[c->person_id - w->min_id] = 0;
         return true;
     }
@@ -450,6 +493,19 @@ static bool take_effect(struct wk *w, struct wk_case *c, struct wk_step *st,
             return false;
     }
     return true;
+}
+
+/* Whether the case went further than an assessment (an enquiry, a conference
+ * or a plan): then its closure is not "after assessment, no further action"
+ * (RC8, rule 2990) and its assessment does not say "no factors" (21). */
+static bool went_further(const struct wk_case *c)
+{
+    static const char *const further[] = {"section47", "icpc", "cp_plan", "cin_plan"};
+    for (size_t i = 0; i < c->nsteps; i++)
+        for (size_t k = 0; k < sizeof further / sizeof further[0]; k++)
+            if (!strcmp(c->steps[i].s->id, further[k]))
+                return true;
+    return false;
 }
 
 /* The closure reason for outcome o (a code of its list), from the outcome
@@ -469,7 +525,8 @@ static const char *closure_reason(struct wk *w, const struct wk_case *c,
             snprintf(key, sizeof key, "%s/%s", st->s->id, st->outcome);
             for (size_t k = 0; k < sizeof CLOSURE_AFTER / sizeof CLOSURE_AFTER[0]; k++)
                 if (!strcmp(key, CLOSURE_AFTER[k].after) &&
-                    codelist_has(l, CLOSURE_AFTER[k].reason))
+                    codelist_has(l, CLOSURE_AFTER[k].reason) &&
+                    !(strcmp(CLOSURE_AFTER[k].reason, "RC8") == 0 && went_further(c)))
                     return CLOSURE_AFTER[k].reason;
             break;
         }
@@ -494,6 +551,7 @@ static bool complete(struct wk *w, struct wk_case *c, size_t idx, struct err *e)
     struct buf missing = BUF_INIT;
     const char *closure = closure_reason(w, c, o);
     bool ok = answers && wk_answers_fill(w, c, st->s, answers, st->started_at, w->x->now, e) &&
+              (wk_factors_fix(w, answers, o->id, !went_further(c)), true) &&
               step_answers_check(w->x, st->s, answers, e);
     if (ok && step_answers_missing(st->s, answers, &missing))
         ok = err_set(e, ERR_INTERNAL, "answers", "generated answers miss %s", missing.data);
@@ -615,6 +673,13 @@ static bool contact(struct wk *w, int domain, struct err *e)
         n += wk_siblings(w, people[0], day, people + 1, SIBLINGS_MAX, e);
         if (e->code)
             return false;
+        if (domain == WORKFLOW_CHILDREN) { /* a sibling already in an episode joins it */
+            size_t kept = 1;
+            for (size_t i = 1; i < n; i++)
+                if (!w->busy[people[i] - w->min_id])
+                    people[kept++] = people[i];
+            n = kept;
+        }
     }
     int fw = w->front[domain][seed_rng_below(&w->rng, w->nfront[domain])];
     act_as(w, fw);
@@ -649,6 +714,9 @@ static bool contact(struct wk *w, int domain, struct err *e)
                               .team = WK_NONE,
                               .worker = WK_NONE,
                               .front_worker = fw};
+        /* The episode is open from the contact on, before anyone holds it. */
+        if (domain == WORKFLOW_CHILDREN)
+            w->busy[people[i] - w->min_id] = 1;
         /* What contacts_create puts into the front-door form (the shipped
          * pathways name these fields differently), where the form has it. */
         json_t *given = json_object();

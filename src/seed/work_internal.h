@@ -123,6 +123,9 @@ size_t wk_siblings(struct wk *w, int64_t person_id, int64_t day, int64_t *out, s
 /* work_text.c */
 /* Fill every field of s that answers lacks (mandatory ones always, others
  * mostly), for a step started at started and completed at done. */
+void wk_factors_fix(struct wk *w, json_t *answers, const char *outcome, bool none_allowed);
+void wk_answers_at_start(struct wk *w, struct wk_case *c, const struct workflow_step *s,
+                         json_t *answers);
 bool wk_answers_fill(struct wk *w, struct wk_case *c, const struct workflow_step *s,
                      json_t *answers, int64_t started, int64_t done, struct err *e);
 /* A few sentences of case-note text (appended to b). */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/codelist.h"
 #include "seed/work_internal.h"
@@ -184,6 +185,14 @@ static json_t *codes(struct wk *w, const char *list)
     return a;
 }
 
+static bool after_referral_nfa(const struct wk_case *c)
+{
+    for (size_t i = c->nsteps; i-- > 0;)
+        if (c->steps[i].outcome)
+            return !strcmp(c->steps[i].s->id, "referral") && !strcmp(c->steps[i].outcome, "nfa");
+    return false;
+}
+
 /* A value for field f of a step started at started and done at done. */
 static json_t *value(struct wk *w, struct wk_case *c, const struct workflow_field *f,
                      int64_t started, int64_t done)
@@ -198,10 +207,27 @@ static json_t *value(struct wk *w, struct wk_case *c, const struct workflow_fiel
     case WORKFLOW_FIELD_TEXTAREA:
         v = textarea(w);
         break;
-    case WORKFLOW_FIELD_DATE:
-        clock_format_date(&b, clock_london_day(at));
+    case WORKFLOW_FIELD_DATE: {
+        int64_t day = clock_london_day(at);
+        /* Conferences and reviews (held_on) are held on working days: the
+         * working day before, or after if the step began that day. */
+        if (!strcmp(f->name, "held_on")) {
+            int64_t first = clock_london_day(started);
+            int64_t d = day;
+            while (d > first && !calendar_is_working_day(w->x->calendar, d))
+                d--;
+            while (!calendar_is_working_day(w->x->calendar, d) && d < day + 14)
+                d++;
+            day = d;
+        }
+        /* A referral closed with no further action closes the day that was
+         * decided (rule 8569 for one decided just before the year began). */
+        if (!strcmp(f->name, "closed_on") && after_referral_nfa(c))
+            day = clock_london_day(started);
+        clock_format_date(&b, day);
         v = json_string(b.data);
         break;
+    }
     case WORKFLOW_FIELD_DATETIME:
         clock_format_instant(&b, at);
         v = json_string(b.data);
@@ -250,4 +276,45 @@ bool wk_answers_fill(struct wk *w, struct wk_case *c, const struct workflow_step
         json_object_set_new(answers, f->name, v);
     }
     return true;
+}
+
+/* Assessment factors the way the census wants them recorded: "21" (no
+ * factors identified) only alone, and only on an assessment that ends with no
+ * further action in a case that had no enquiry or plan (its closure reason is
+ * then RC8); any other assessment has
+ * at least one real factor. */
+void wk_factors_fix(struct wk *w, json_t *answers, const char *outcome, bool none_allowed)
+{
+    json_t *a = json_object_get(answers, "factors");
+    if (!json_is_array(a))
+        return;
+    if (none_allowed && !strcmp(outcome, "nfa") && seed_rng_chance(&w->rng, 0.5)) {
+        json_object_set_new(answers, "factors", json_pack("[s]", "21"));
+        return;
+    }
+    for (size_t i = json_array_size(a); i-- > 0;)
+        if (!strcmp(json_string_value(json_array_get(a, i)), "21"))
+            json_array_remove(a, i);
+    for (int tries = 0; !json_array_size(a) && tries < 50; tries++) {
+        const char *c = wk_code(w, "assessment_factors");
+        if (c && strcmp(c, "21"))
+            json_array_append_new(a, json_string(c));
+    }
+}
+
+/* What practitioners record when a step begins, not when it is done: the
+ * primary need when the referral is taken (rule 8610 counts an open
+ * referral). */
+void wk_answers_at_start(struct wk *w, struct wk_case *c, const struct workflow_step *s,
+                         json_t *answers)
+{
+    for (size_t i = 0; i < s->nfields; i++) {
+        const struct workflow_field *f = &s->fields[i];
+        if (f->type != WORKFLOW_FIELD_CODE || !f->list || strcmp(f->name, "primary_need") ||
+            json_object_get(answers, f->name))
+            continue;
+        json_t *v = value(w, c, f, 0, 0);
+        if (v)
+            json_object_set_new(answers, f->name, v);
+    }
 }
