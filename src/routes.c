@@ -99,7 +99,7 @@ const struct route casework_routes[] = {
      "record a subject access request: person_id, requester, received_on"},
     {"GET", "/subject-access/:id/json", PERM_SAR, PAGE, page_sar_json,
      "download the request's export as JSON"},
-    {"GET", "/subject-access/:id/pdf", PERM_SAR, PAGE, page_sar_pdf,
+    {"GET", "/subject-access/:id/pdf", PERM_SAR, PAGE, api_sar_pdf, /* the same download */
      "download the request's export as a PDF"},
     {"GET", "/overrides", PERM_OVERRIDE_REVIEW, PAGE, page_overrides,
      "break-glass overrides on records one manages, to review"},

@@ -126,6 +126,5 @@ void page_retention_hold_lift(struct request *r);
 void page_sar_list(struct request *r);
 void page_sar_create(struct request *r);
 void page_sar_json(struct request *r);
-void page_sar_pdf(struct request *r);
 
 #endif

@@ -129,27 +129,3 @@ void page_sar_json(struct request *r)
     snprintf(filename, sizeof filename, "subject-access-%lld.json", (long long)id);
     http_reply_download(r, data, len, "application/json", filename);
 }
-
-void page_sar_pdf(struct request *r)
-{
-    int64_t id;
-    json_t *doc;
-    char *pdf;
-    size_t len;
-    struct err e = ERR_INIT;
-    if (!http_param_id(r, "id", &id))
-        return;
-    if (!sar_export(http_ctx(r), id, &doc, &e)) {
-        http_reply_err(r, &e);
-        return;
-    }
-    bool ok = sar_pdf_render(doc, &pdf, &len, &e);
-    json_decref(doc);
-    if (!ok) {
-        http_reply_err(r, &e);
-        return;
-    }
-    char filename[48];
-    snprintf(filename, sizeof filename, "subject-access-%lld.pdf", (long long)id);
-    http_reply_download(r, pdf, len, "application/pdf", filename);
-}
