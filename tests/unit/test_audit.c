@@ -21,6 +21,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "store/store.h"
+#include "test_db.h"
 
 struct fixture {
     char dir[64];
@@ -55,13 +56,7 @@ static int teardown(void **state)
     struct fixture *f = *state;
     store_release(f->s, f->c);
     store_close(f->s);
-    static const char *suffix[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        struct buf p = BUF_INIT;
-        buf_printf(&p, "%s%s", f->path.data, suffix[i]);
-        unlink(p.data);
-        buf_release(&p);
-    }
+    test_db_remove(f->path.data);
     rmdir(f->dir);
     buf_release(&f->path);
     free(f);

@@ -20,6 +20,7 @@
 #include "domain/merge.h"
 #include "domain/merge_internal.h"
 #include "store/store.h"
+#include "test_db.h"
 
 static struct person blank(void)
 {
@@ -190,13 +191,7 @@ static void references_match_the_schema(void **state)
     buf_release(&missing);
     store_release(s, c);
     store_close(s);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        struct buf p = BUF_INIT;
-        buf_printf(&p, "%s%s", path.data, suffix[i]);
-        unlink(p.data);
-        buf_release(&p);
-    }
+    test_db_remove(path.data);
     rmdir(dir);
     buf_release(&path);
 }

@@ -33,6 +33,7 @@
 #include "seed/rng.h"
 #include "seed/seed.h"
 #include "seed/tables.h"
+#include "test_db.h"
 
 /* ---- PRNG ----------------------------------------------------------------- */
 
@@ -346,13 +347,7 @@ static void test_seeded_keys_match_the_domain(void **state)
     codelist_free_set(cs);
     config_free(&cfg);
     arena_release(&arena);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        struct buf f = BUF_INIT;
-        buf_printf(&f, "%s%s", path.data, suffix[i]);
-        unlink(f.data);
-        buf_release(&f);
-    }
+    test_db_remove(path.data);
     rmdir(dir);
     buf_release(&path);
 }
@@ -472,13 +467,7 @@ static void test_seeded_work_follows_the_definitions(void **state)
     codelist_free_set(cs);
     config_free(&cfg);
     arena_release(&arena);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        struct buf f = BUF_INIT;
-        buf_printf(&f, "%s%s", path.data, suffix[i]);
-        unlink(f.data);
-        buf_release(&f);
-    }
+    test_db_remove(path.data);
     rmdir(dir);
     buf_release(&path);
     buf_release(&wdir);

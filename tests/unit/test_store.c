@@ -24,6 +24,7 @@
 #include "core/embedded.h"
 #include "core/err.h"
 #include "store/store.h"
+#include "test_db.h"
 
 extern const struct embedded_file embedded_migrations[];
 extern const size_t embedded_migrations_count;
@@ -153,13 +154,7 @@ static void test_migrated(void **state)
     int version = store_schema_version(s);
     assert_int_equal(version, highest);
     store_close(s);
-    static const char *suffix[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        struct buf p = BUF_INIT;
-        buf_printf(&p, "%s%s", other.data, suffix[i]);
-        unlink(p.data);
-        buf_release(&p);
-    }
+    test_db_remove(other.data);
     buf_release(&other);
 
     assert_int_equal(store_schema_version(f->s), version);

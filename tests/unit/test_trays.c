@@ -23,6 +23,7 @@
 #include "core/err.h"
 #include "domain/trays.h"
 #include "store/store.h"
+#include "test_db.h"
 
 struct fixture {
     char dir[64];
@@ -57,13 +58,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     sqlite3_close(f->db);
-    static const char *suffix[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        struct buf p = BUF_INIT;
-        buf_printf(&p, "%s%s", f->path.data, suffix[i]);
-        unlink(p.data);
-        buf_release(&p);
-    }
+    test_db_remove(f->path.data);
     rmdir(f->dir);
     buf_release(&f->path);
     free(f);
