@@ -25,8 +25,9 @@
  *   Assessment dates     started_on (v2) / the step's start; authorised_at
  *   Section 47           started_on (v2) / the step's start; the ICPC's held_on;
  *                        ICPCnotRequired when the enquiry ended other than "icpc"
- *   CP plan              starts at the ICPC (outcome cp_plan) held_on; categories
- *                        and previous plans from cp_plan and review_conference;
+ *   CP plan              starts at the ICPC (outcome cp_plan) held_on; initial
+ *                        category and previous plans from that ICPC (v3) or the
+ *                        cp_plan step (v1, v2), latest from review_conference;
  *                        ends at a review with outcome cin_plan/close, or closure
  *   CIN plan             start_date (v2) / completion; ends at a cin_review whose
  *                        outcome is not "continue" (held_on, v2), at the next CP

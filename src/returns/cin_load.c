@@ -96,6 +96,19 @@ static const char *answer_text(struct loader *L, json_t *answers, const char *na
     return s && *s ? arena_strdup(L->arena, s) : NULL;
 }
 
+/* The plan's initial category of abuse and number of previous plans, where
+ * answers record them: the conference that made the plan (children v3) or the
+ * plan's own step (v1, v2). An answer that is absent leaves what is known. */
+static void plan_answers(struct loader *L, struct cin_cpp *c, json_t *answers)
+{
+    const char *category = answer_text(L, answers, "initial_category");
+    if (category)
+        c->initial_category = category;
+    json_t *prev = json_object_get(answers, "previous_plans");
+    if (json_is_integer(prev) && json_integer_value(prev) >= 0 && json_integer_value(prev) < 100)
+        c->previous = (int)json_integer_value(prev);
+}
+
 static void bind_window(struct loader *L, struct store_stmt *st)
 {
     store_bind_int64(st, ":until", L->until);
@@ -287,16 +300,13 @@ static bool assemble(struct loader *L, struct cin_episode *ep, const struct raw_
                 c->start = held;
                 c->end = CIN_NO_DATE;
                 c->previous = -1;
+                plan_answers(L, c, s->answers);
             }
         } else if (strcmp(s->step, "cp_plan") == 0) {
             struct cin_cpp *c = open_cpp(ep);
             if (!c || !completed(s))
                 continue;
-            c->initial_category = answer_text(L, s->answers, "initial_category");
-            json_t *prev = json_object_get(s->answers, "previous_plans");
-            if (json_is_integer(prev) && json_integer_value(prev) >= 0 &&
-                json_integer_value(prev) < 100)
-                c->previous = (int)json_integer_value(prev);
+            plan_answers(L, c, s->answers);
         } else if (strcmp(s->step, "review_conference") == 0) {
             struct cin_cpp *c = open_cpp(ep);
             if (!c || !completed(s))

@@ -302,6 +302,34 @@ void wk_factors_fix(struct wk *w, json_t *answers, const char *outcome, bool non
     }
 }
 
+/* The conference that makes a child protection plan decides its category of
+ * abuse (children v3 asks it there, optionally, since a conference may make no
+ * plan); v1 and v2 ask it, mandatory, at the plan step. Either way it is
+ * recorded with the plan, so a plan starting just before 31 March has it (rules
+ * 8905, 8910). Most children have had no earlier plan. */
+void wk_plan_fix(struct wk *w, const struct workflow_step *s, json_t *answers, const char *outcome)
+{
+    const struct workflow_field *category = workflow_step_field(s, "initial_category");
+    const struct workflow_field *previous = workflow_step_field(s, "previous_plans");
+    if (!category && !previous)
+        return;
+    if (!(category && category->mandatory) && strcmp(outcome, "cp_plan")) {
+        json_object_del(answers, "initial_category");
+        json_object_del(answers, "previous_plans");
+        return;
+    }
+    const char *code = wk_code(w, "category_of_abuse");
+    if (category && code && !json_string_value(json_object_get(answers, "initial_category")))
+        json_object_set_new(answers, "initial_category", json_string(code));
+    if (previous) {
+        double u = seed_rng_unit(&w->rng);
+        json_object_set_new(answers, "previous_plans",
+                            json_integer(u < 0.78   ? 0
+                                         : u < 0.94 ? 1
+                                                    : 2));
+    }
+}
+
 /* What practitioners record when a step begins, not when it is done: the
  * primary need when the referral is taken (rule 8610 counts an open
  * referral). */
