@@ -434,6 +434,7 @@ static bool load_episodes(struct loader *L, struct person_episode **out, size_t 
         const char *text = store_col_text(st, 7);
         json_t *answers = text ? json_loads(text, 0, NULL) : NULL;
         pe->ep.primary_need = answer_text(L, answers, "primary_need");
+        pe->ep.upn_unknown = answer_text(L, answers, "upn_unknown");
         json_decref(answers);
         pe->ep.source = dup_col(L, st, 8);
         pe->ep.closure = CIN_NO_DATE;
@@ -522,6 +523,10 @@ static bool load_children(struct loader *L, struct person_episode *eps, size_t n
         c->upn_unknown = dup_col(L, st, 5);
         c->sex = dup_col(L, st, 6);
         c->ethnicity = dup_col(L, st, 7);
+        /* No UPN and no reason on the person record: the reason the
+         * practitioner gave at the latest referral (children v2, v3). */
+        for (int k = c->nepisodes; !c->upn && !c->upn_unknown && k-- > 0;)
+            c->upn_unknown = c->episodes[k].upn_unknown;
     }
     if (rc != STORE_DONE || !(st = store_prepare(L->x->conn, SQL_DISABILITIES, L->e)))
         return false;

@@ -564,6 +564,7 @@ static bool complete(struct wk *w, struct wk_case *c, size_t idx, struct err *e)
     bool ok = answers && wk_answers_fill(w, c, st->s, answers, st->started_at, w->x->now, e) &&
               (wk_factors_fix(w, answers, o->id, !went_further(c)), true) &&
               (wk_plan_fix(w, st->s, answers, o->id), true) &&
+              (wk_upn_fix(w, c, st->s, st->answers, answers), true) &&
               step_answers_check(w->x, st->s, answers, e);
     if (ok && step_answers_missing(st->s, answers, &missing))
         ok = err_set(e, ERR_INTERNAL, "answers", "generated answers miss %s", missing.data);

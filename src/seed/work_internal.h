@@ -132,6 +132,10 @@ bool wk_answers_fill(struct wk *w, struct wk_case *c, const struct workflow_step
  * recorded with the plan: set when the step makes or is the plan, removed from
  * a conference that makes none. */
 void wk_plan_fix(struct wk *w, const struct workflow_step *s, json_t *answers, const char *outcome);
+/* The UPN and the reason there is none, as recorded at a children's referral:
+ * given is what the form started with (the person record's UPN, prefilled). */
+void wk_upn_fix(struct wk *w, const struct wk_case *c, const struct workflow_step *s,
+                const json_t *given, json_t *answers);
 /* A few sentences of case-note text (appended to b). */
 void wk_note_text(struct wk *w, const char *type, struct buf *b);
 /* A referrer for a contact from source: name, role, organisation, phone. */

@@ -331,15 +331,16 @@ test('seeded tiny returns are clean, and --cin-errors N gives exactly N errors',
 
 // Cases in flight keep their version: a plan begun on children v2 has its
 // category and previous plans at the cp_plan step, one begun on v3 at the
-// conference (its cp_plan step still open on 31 March). The return reads both.
+// conference (its cp_plan step still open on 31 March). The return reads both,
+// and the reason for no UPN given at the referral when the person record has none.
 test('the return reads a children v2 plan from its plan step and a v3 plan from its conference', async () => {
   const config = mkdtempSync(path.join(os.tmpdir(), 'casework-config-v2-'));
   cpSync(CONFIG, config, { recursive: true });
   rmSync(path.join(config, 'workflows', 'children.v3.json'));
   const saved = [pat, mo];
   let srv = await new Server({ env: clockEnv(), args: ['--config-dir', config] }).start();
-  const toConference = async (caseId) => {
-    await complete(pat, caseId, 'referral', 'strategy_discussion', { summary: 'Injury.', primary_need: 'N1' });
+  const toConference = async (caseId, referral = {}) => {
+    await complete(pat, caseId, 'referral', 'strategy_discussion', { summary: 'Injury.', primary_need: 'N1', ...referral });
     await complete(pat, caseId, 'strategy_discussion', 'section47', {
       held_at: '2026-03-20T09:00:00Z', attendees: 'Social care, police, health', police_attended: true,
       health_attended: true, information: 'Checks.', decision_reason: 'Threshold met.',
@@ -364,9 +365,10 @@ test('the return reads a children v2 plan from its plan step and a v3 plan from 
     // The shipped configuration: Hal's case starts on v3, Gil's keeps v2.
     await srv.stop({ keep: true });
     srv = await new Server({ dir: srv.dir, env: clockEnv() }).start();
-    const hal = await person({ forenames: 'Hal', surname: 'Hart', dob: '2014-03-03', sex: 'M', ethnicity: 'WBRI', upn: upn(12), disabilities: ['NONE'] });
+    // Hal has no UPN on his record; the practitioner says why at the referral (else 8770Q).
+    const hal = await person({ forenames: 'Hal', surname: 'Hart', dob: '2014-03-03', sex: 'M', ethnicity: 'WBRI', disabilities: ['NONE'] });
     const halCase = await contactFor(hal, 'referral');
-    await toConference(halCase);
+    await toConference(halCase, { upn_unknown: 'UN3' });
     // v2's conference has no category; v3's does.
     await complete(mo, halCase, 'icpc', 'cp_plan', { ...conference, initial_category: 'EMO', previous_plans: 2 });
     await open(halCase, 'cp_plan');
@@ -388,6 +390,7 @@ test('the return reads a children v2 plan from its plan step and a v3 plan from 
         `<LatestCategoryOfAbuse>${category}</LatestCategoryOfAbuse>`, `<NumberOfPreviousCPP>${previous}</NumberOfPreviousCPP>`])
         assert.ok(b.includes(s), `${s} in\n${b}`);
     }
+    assert.ok(child(hal.id).includes('<UPNunknown>UN3</UPNunknown>') && !child(hal.id).includes('<UPN>'), child(hal.id));
 
     // A v3 conference that makes a plan without its category or previous plans is listed
     // at that conference, where it is fixed (8905, 8910, 8730).
