@@ -15,6 +15,8 @@
  *
  * Where each item comes from (v1 cases, which lack the v2 date fields, fall
  * back to the step's own instants):
+ *   UPNunknown           the person record's, else (no UPN) the latest referral's
+ *                        upn_unknown answer (v2, v3)
  *   CINreferralDate      the referral step's start (London date)
  *   ReferralSource       the contact's source (contacts.source, DfE code)
  *   PrimaryNeedCode      the latest completed assessment's primary_need, else
@@ -25,8 +27,9 @@
  *   Assessment dates     started_on (v2) / the step's start; authorised_at
  *   Section 47           started_on (v2) / the step's start; the ICPC's held_on;
  *                        ICPCnotRequired when the enquiry ended other than "icpc"
- *   CP plan              starts at the ICPC (outcome cp_plan) held_on; categories
- *                        and previous plans from cp_plan and review_conference;
+ *   CP plan              starts at the ICPC (outcome cp_plan) held_on; initial
+ *                        category and previous plans from that ICPC (v3) or the
+ *                        cp_plan step (v1, v2), latest from review_conference;
  *                        ends at a review with outcome cin_plan/close, or closure
  *   CIN plan             start_date (v2) / completion; ends at a cin_review whose
  *                        outcome is not "continue" (held_on, v2), at the next CP
@@ -95,6 +98,7 @@ struct cin_episode {
     int64_t case_id, referral_step_id, closure_step_id; /* closure_step_id 0: none */
     int64_t referral, closure, icpc;                    /* icpc: <DateOfInitialCPC> in CINdetails */
     const char *source, *primary_need, *closure_reason; /* NULL when not recorded */
+    const char *upn_unknown; /* the referral's answer (v2, v3), NULL when not given */
     bool nfa;
     struct cin_assessment *assessments;
     int nassessments;

@@ -96,6 +96,19 @@ static const char *answer_text(struct loader *L, json_t *answers, const char *na
     return s && *s ? arena_strdup(L->arena, s) : NULL;
 }
 
+/* The plan's initial category of abuse and number of previous plans, where
+ * answers record them: the conference that made the plan (children v3) or the
+ * plan's own step (v1, v2). An answer that is absent leaves what is known. */
+static void plan_answers(struct loader *L, struct cin_cpp *c, json_t *answers)
+{
+    const char *category = answer_text(L, answers, "initial_category");
+    if (category)
+        c->initial_category = category;
+    json_t *prev = json_object_get(answers, "previous_plans");
+    if (json_is_integer(prev) && json_integer_value(prev) >= 0 && json_integer_value(prev) < 100)
+        c->previous = (int)json_integer_value(prev);
+}
+
 static void bind_window(struct loader *L, struct store_stmt *st)
 {
     store_bind_int64(st, ":until", L->until);
@@ -287,16 +300,13 @@ static bool assemble(struct loader *L, struct cin_episode *ep, const struct raw_
                 c->start = held;
                 c->end = CIN_NO_DATE;
                 c->previous = -1;
+                plan_answers(L, c, s->answers);
             }
         } else if (strcmp(s->step, "cp_plan") == 0) {
             struct cin_cpp *c = open_cpp(ep);
             if (!c || !completed(s))
                 continue;
-            c->initial_category = answer_text(L, s->answers, "initial_category");
-            json_t *prev = json_object_get(s->answers, "previous_plans");
-            if (json_is_integer(prev) && json_integer_value(prev) >= 0 &&
-                json_integer_value(prev) < 100)
-                c->previous = (int)json_integer_value(prev);
+            plan_answers(L, c, s->answers);
         } else if (strcmp(s->step, "review_conference") == 0) {
             struct cin_cpp *c = open_cpp(ep);
             if (!c || !completed(s))
@@ -424,6 +434,7 @@ static bool load_episodes(struct loader *L, struct person_episode **out, size_t 
         const char *text = store_col_text(st, 7);
         json_t *answers = text ? json_loads(text, 0, NULL) : NULL;
         pe->ep.primary_need = answer_text(L, answers, "primary_need");
+        pe->ep.upn_unknown = answer_text(L, answers, "upn_unknown");
         json_decref(answers);
         pe->ep.source = dup_col(L, st, 8);
         pe->ep.closure = CIN_NO_DATE;
@@ -512,6 +523,10 @@ static bool load_children(struct loader *L, struct person_episode *eps, size_t n
         c->upn_unknown = dup_col(L, st, 5);
         c->sex = dup_col(L, st, 6);
         c->ethnicity = dup_col(L, st, 7);
+        /* No UPN and no reason on the person record: the reason the
+         * practitioner gave at the latest referral (children v2, v3). */
+        for (int k = c->nepisodes; !c->upn && !c->upn_unknown && k-- > 0;)
+            c->upn_unknown = c->episodes[k].upn_unknown;
     }
     if (rc != STORE_DONE || !(st = store_prepare(L->x->conn, SQL_DISABILITIES, L->e)))
         return false;

@@ -180,6 +180,7 @@ static const struct cin_rule rules[] = {
      "Latest Category of Abuse code missing or invalid (see Category of Abuse table in CIN Census "
      "code set)",
      false, cin_rule_8910},
+    {"8730", "Total Number of previous Child Protection Plans missing", false, cin_rule_8730},
     {"8720", "Child Protection Plan Start Date missing or out of data collection period", false,
      cin_rule_8720},
     {"8915", "Child Protection Plan shown as starting after the child’s Date of Death", false,

@@ -92,6 +92,7 @@ void cin_rule_8839(struct cin_check *k, const struct cin_child *c);
 void cin_rule_8675(struct cin_check *k, const struct cin_child *c);
 void cin_rule_8905(struct cin_check *k, const struct cin_child *c);
 void cin_rule_8910(struct cin_check *k, const struct cin_child *c);
+void cin_rule_8730(struct cin_check *k, const struct cin_child *c);
 void cin_rule_8720(struct cin_check *k, const struct cin_child *c);
 void cin_rule_8915(struct cin_check *k, const struct cin_child *c);
 void cin_rule_8920(struct cin_check *k, const struct cin_child *c);

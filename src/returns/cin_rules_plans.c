@@ -233,6 +233,16 @@ void cin_rule_8910(struct cin_check *k, const struct cin_child *c)
         cin_rules_fail(k, c, CIN_AT_STEP, it->step_id);
 }
 
+/* 8730: the census schema requires NumberOfPreviousCPP on every plan; it is
+ * recorded at the conference that made the plan (children v3) or at the plan
+ * step (v1, v2), and the fix is made at that conference. */
+void cin_rule_8730(struct cin_check *k, const struct cin_child *c)
+{
+    EACH_CPP(c)
+    if (it->previous < 0)
+        cin_rules_fail(k, c, CIN_AT_STEP, it->step_id);
+}
+
 void cin_rule_8720(struct cin_check *k, const struct cin_child *c)
 {
     EACH_CPP(c)

@@ -260,7 +260,10 @@ struct seed_person *gen_person(struct seed_gen *g, struct seed_cluster *c, int g
     p->gender = seed_rng_chance(&g->rng, 0.5) ? (sex == 'M' ? "1" : "2") : NULL;
     if (seed_rng_chance(&g->rng, 0.9))
         next_nhs(g, p->nhs);
-    if (age >= 5 && age <= 18 && seed_rng_chance(&g->rng, 0.88))
+    /* A UPN stays with a pupil for life: anyone of school age at some time in
+     * the ten years the seed's work covers may have one on the record (a young
+     * adult whose children's case ran past 18 is still in the CIN census). */
+    if (age >= 5 && age <= 28 && seed_rng_chance(&g->rng, 0.88))
         next_upn(g, &c->addresses[address], dob, (int)age, p->upn);
     p->disability = pick_disability(g, age);
     if (age >= 18 && seed_rng_chance(&g->rng, 0.4)) /* Ofcom's range for drama: never a real line */

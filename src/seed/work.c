@@ -299,6 +299,17 @@ static bool enquired(const struct wk_case *c, const struct wk_step *st,
     return false;
 }
 
+/* "No further action" on a referral is decided as the referral is taken (the
+ * census's ReferralNFA); a referral still undecided a week on has become work,
+ * so it goes on to an assessment. Otherwise a referral taken before 1 April
+ * could be closed NFA in the next collection year (rule 8569). */
+static bool late_nfa(const struct wk *w, const struct wk_case *c, const struct wk_step *st,
+                     const struct workflow_outcome *o)
+{
+    return c->domain == WORKFLOW_CHILDREN && !strcmp(st->s->id, "referral") &&
+           !strcmp(o->id, "nfa") && w->x->now - st->started_at > 7 * CLOCK_SECONDS_PER_DAY;
+}
+
 /* An outcome for the step: by weight, never one that would leave the case
  * with nothing open and not closed, and no endless reviews. */
 static const struct workflow_outcome *choose(struct wk *w, const struct wk_case *c,
@@ -319,7 +330,7 @@ static const struct workflow_outcome *choose(struct wk *w, const struct wk_case 
             wgt = 0;
         if (!alone_pending && parallel_decides(c, o))
             wgt = 0;
-        if (enquired(c, st, o))
+        if (enquired(c, st, o) || late_nfa(w, c, st, o))
             wgt = 0;
         for (size_t k = 0; k < o->nnext; k++)
             if (o->next[k] == st->s && again >= MAX_RECURRENCES)
@@ -552,6 +563,8 @@ static bool complete(struct wk *w, struct wk_case *c, size_t idx, struct err *e)
     const char *closure = closure_reason(w, c, o);
     bool ok = answers && wk_answers_fill(w, c, st->s, answers, st->started_at, w->x->now, e) &&
               (wk_factors_fix(w, answers, o->id, !went_further(c)), true) &&
+              (wk_plan_fix(w, st->s, answers, o->id), true) &&
+              (wk_upn_fix(w, c, st->s, st->answers, answers), true) &&
               step_answers_check(w->x, st->s, answers, e);
     if (ok && step_answers_missing(st->s, answers, &missing))
         ok = err_set(e, ERR_INTERNAL, "answers", "generated answers miss %s", missing.data);

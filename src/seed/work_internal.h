@@ -128,6 +128,14 @@ void wk_answers_at_start(struct wk *w, struct wk_case *c, const struct workflow_
                          json_t *answers);
 bool wk_answers_fill(struct wk *w, struct wk_case *c, const struct workflow_step *s,
                      json_t *answers, int64_t started, int64_t done, struct err *e);
+/* A child protection plan's initial category of abuse and previous plans, as
+ * recorded with the plan: set when the step makes or is the plan, removed from
+ * a conference that makes none. */
+void wk_plan_fix(struct wk *w, const struct workflow_step *s, json_t *answers, const char *outcome);
+/* The UPN and the reason there is none, as recorded at a children's referral:
+ * given is what the form started with (the person record's UPN, prefilled). */
+void wk_upn_fix(struct wk *w, const struct wk_case *c, const struct workflow_step *s,
+                const json_t *given, json_t *answers);
 /* A few sentences of case-note text (appended to b). */
 void wk_note_text(struct wk *w, const char *type, struct buf *b);
 /* A referrer for a contact from source: name, role, organisation, phone. */

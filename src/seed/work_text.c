@@ -302,6 +302,67 @@ void wk_factors_fix(struct wk *w, json_t *answers, const char *outcome, bool non
     }
 }
 
+/* The conference that makes a child protection plan decides its category of
+ * abuse (children v3 asks it there, optionally, since a conference may make no
+ * plan); v1 and v2 ask it, mandatory, at the plan step. Either way it is
+ * recorded with the plan, so a plan starting just before 31 March has it (rules
+ * 8905, 8910). Most children have had no earlier plan. */
+void wk_plan_fix(struct wk *w, const struct workflow_step *s, json_t *answers, const char *outcome)
+{
+    const struct workflow_field *category = workflow_step_field(s, "initial_category");
+    const struct workflow_field *previous = workflow_step_field(s, "previous_plans");
+    if (!category && !previous)
+        return;
+    if (!(category && category->mandatory) && strcmp(outcome, "cp_plan")) {
+        json_object_del(answers, "initial_category");
+        json_object_del(answers, "previous_plans");
+        return;
+    }
+    const char *code = wk_code(w, "category_of_abuse");
+    if (category && code && !json_string_value(json_object_get(answers, "initial_category")))
+        json_object_set_new(answers, "initial_category", json_string(code));
+    if (previous) {
+        double u = seed_rng_unit(&w->rng);
+        json_object_set_new(answers, "previous_plans",
+                            json_integer(u < 0.78   ? 0
+                                         : u < 0.94 ? 1
+                                                    : 2));
+    }
+}
+
+/* A children's referral (v2, v3) shows the person's UPN, prefilled, and asks
+ * why there is none: a practitioner types no UPN the record lacks, and for a
+ * child with none mostly records a reason the census accepts (UPNunknown,
+ * query 8770Q): UN1 for a child under six, else never at a maintained school
+ * in England (UN2), educated outside England (UN3), records that do not match
+ * (UN5, as for a near-duplicate made at the front door) or not obtained (UN6).
+ * Never UN7 (a later referral of the year may go further: rule 8772) nor the
+ * SEN2 return's UN8-UN10. */
+void wk_upn_fix(struct wk *w, const struct wk_case *c, const struct workflow_step *s,
+                const json_t *given, json_t *answers)
+{
+    const struct workflow_field *upn = workflow_step_field(s, "upn");
+    if (!workflow_step_field(s, "upn_unknown") || !upn || !upn->prefill)
+        return;
+    bool has_upn = json_string_value(json_object_get(given, "upn")) != NULL;
+    if (!has_upn)
+        json_object_del(answers, "upn");
+    if (json_object_get(given, "upn_unknown")) /* the person record's own reason */
+        return;
+    json_object_del(answers, "upn_unknown");
+    if (has_upn || !seed_rng_chance(&w->rng, 0.9))
+        return;
+    int64_t i = c->person_id - w->min_id;
+    int64_t dob = i >= 0 && (size_t)i < w->ndob_by_id ? w->dob_by_id[i] : 0;
+    double u = seed_rng_unit(&w->rng);
+    const char *code = dob && clock_london_day(w->x->now) - dob < 6 * 365 ? "UN1"
+                       : u < 0.45                                         ? "UN2"
+                       : u < 0.75                                         ? "UN6"
+                       : u < 0.9                                          ? "UN5"
+                                                                          : "UN3";
+    json_object_set_new(answers, "upn_unknown", json_string(code));
+}
+
 /* What practitioners record when a step begins, not when it is done: the
  * primary need when the referral is taken (rule 8610 counts an open
  * referral). */

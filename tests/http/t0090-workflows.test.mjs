@@ -29,11 +29,12 @@ test('workflows check lists the shipped pathways and exits 0', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^children v1: Children's social care/m);
   assert.match(r.stdout, /^children v2: Children's social care/m);
+  assert.match(r.stdout, /^children v3: Children's social care/m);
   assert.match(r.stdout, /^early_help v1: /m);
   assert.match(r.stdout, /^adults v1: /m);
   assert.match(r.stdout, /icpc +Initial child protection conference\n +due: within 15 working days of section47\.started/);
   assert.match(r.stdout, /review_conference[^\n]*\n +due: first within 3 months of icpc\.completed, then within 6 months of previous\.completed/);
-  assert.match(r.stdout, /4 workflow definitions valid/);
+  assert.match(r.stdout, /5 workflow definitions valid/);
 });
 
 test('workflows check names the file, line and rule of every problem, and exits 1', () => {

@@ -133,7 +133,7 @@ test('the whole children pathway, contact to closure', async () => {
     const c = await ok(await pat('GET', `/api/v1/cases/${ch.case_id}`));
     assert.equal(c.status, 'open');
     assert.equal(c.pathway, 'children');
-    assert.equal(c.version, 2); // new cases take the newest definition
+    assert.equal(c.version, 3); // new cases take the newest definition
     assert.equal(c.steps.length, 1);
     const s = c.steps[0];
     assert.equal(s.step, 'contact');
@@ -281,7 +281,7 @@ test('the whole children pathway, contact to closure', async () => {
   assert.equal(res.status, 403); // the conference is a manager's step
   await ok(await mo('POST', `/api/v1/steps/${icpc.id}/complete`, {
     outcome: 'cp_plan',
-    answers: { held_on: '2027-01-04', chair: 'Chris Chair', parents_attended: true, child_views: 'Wants to stay at home.', plan_needed: true, decision_reason: 'Risk of physical harm.' },
+    answers: { held_on: '2027-01-04', chair: 'Chris Chair', parents_attended: true, child_views: 'Wants to stay at home.', plan_needed: true, initial_category: 'PHY', previous_plans: 0, decision_reason: 'Risk of physical harm.' },
   }));
   c = await ok(await pat('GET', `/api/v1/cases/${amyCase}`));
   const icpcDone = stepOf(c, 'icpc');
@@ -291,7 +291,7 @@ test('the whole children pathway, contact to closure', async () => {
 
   // --- the plan; then a change after completion is a new version with the old kept
   await ok(await pat('POST', `/api/v1/steps/${cpPlan.id}/complete`, {
-    outcome: 'reviews', answers: { initial_category: 'PHY', core_group: 'Mum, school, GP', plan: 'Weekly visits.', previous_plans: 0 },
+    outcome: 'reviews', answers: { core_group: 'Mum, school, GP', plan: 'Weekly visits.' },
   }));
   res = await pat('PUT', `/api/v1/steps/${cpPlan.id}/answers`, { answers: { plan: 'Twice-weekly visits.' } });
   assert.equal(res.status, 422);
@@ -366,7 +366,7 @@ test('the whole children pathway, contact to closure', async () => {
   assert.ok(auditCount('step.complete') >= 11);
   assert.equal(sql(server.db, `select count(*) from audit where action = 'case.view' and actor_id = (select id from users where username = 'ivy')`), '1');
   // The definition the cases started on is stored with them.
-  assert.equal(sql(server.db, "select pathway || ' v' || version from workflow_definitions"), 'children v2');
+  assert.equal(sql(server.db, "select pathway || ' v' || version from workflow_definitions"), 'children v3');
 });
 
 test('contacts refuse bad input, naming the field, and the auditor cannot write', async () => {

@@ -15,7 +15,7 @@ const CONFIG = new URL('../../config', import.meta.url).pathname;
 test('a definition changed under the same version is refused; open cases keep the stored one', async () => {
   const config = mkdtempSync(path.join(os.tmpdir(), 'casework-config-'));
   cpSync(CONFIG, config, { recursive: true });
-  const file = path.join(config, 'workflows', 'children.v2.json'); // the newest: new cases start on it
+  const file = path.join(config, 'workflows', 'children.v3.json'); // the newest: new cases start on it
   let server = await new Server({ args: ['--config-dir', config] }).start();
   const token = await tokenFor(server, 'pat', 'practitioner');
   const api = (m, p, b) => server.api(token, m, p, b);
@@ -33,7 +33,7 @@ test('a definition changed under the same version is refused; open cases keep th
     res = await api('POST', '/api/v1/contacts', contact);
     assert.equal(res.status, 409);
     assert.equal(res.body_.field, 'pathway');
-    assert.match(res.body_.detail, /children\.v2\.json has changed since cases started on version 2: give the changed file a new version number/);
+    assert.match(res.body_.detail, /children\.v3\.json has changed since cases started on version 3: give the changed file a new version number/);
     res = await api('GET', `/api/v1/cases/${caseId}`);
     assert.equal(res.status, 200);
     assert.equal(res.body_.steps[0].title, 'Contact and front-door decision');

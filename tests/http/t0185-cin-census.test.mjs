@@ -14,12 +14,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Server, cli, tokenFor } from './lib.mjs';
 
-const XSD = new URL('../../config/returns/cin-2025-26.xsd', import.meta.url).pathname;
+const CONFIG = new URL('../../config', import.meta.url).pathname;
+const XSD = path.join(CONFIG, 'returns', 'cin-2025-26.xsd');
 const NOW = Date.parse('2026-03-20T10:00:00Z'); // a Friday in the 2025-26 collection year
 
 let server, pat, mo, perf, perfPassword;
@@ -39,18 +40,27 @@ function upn(serial) {
 
 const count = (xml, tag) => (xml.match(new RegExp(`<${tag}>`, 'g')) || []).length;
 
-before(async () => {
-  const offset = Math.round((NOW - Date.now()) / 1000);
-  server = await new Server({ env: { CASEWORK_CLOCK_OFFSET_SECONDS: String(offset) } }).start();
-  pat = ((t) => (m, p, b) => server.api(t, m, p, b))(await tokenFor(server, 'pat', 'practitioner'));
-  mo = ((t) => (m, p, b) => server.api(t, m, p, b))(await tokenFor(server, 'morag', 'manager'));
-  // Pat works in Morag's team, so the cases Pat records are her team's (need-to-know).
-  const root = await tokenFor(server, 'root', 'administrator');
-  const team = await ok(await server.api(root, 'POST', '/api/v1/teams', { name: 'Assessment' }), 201);
+const clockEnv = () => ({ CASEWORK_CLOCK_OFFSET_SECONDS: String(Math.round((NOW - Date.now()) / 1000)) });
+
+// Pat (practitioner) and Morag (manager) in one team, so the cases Pat records
+// are her team's (need-to-know); their API tokens.
+async function actors(srv) {
+  const p = await tokenFor(srv, 'pat', 'practitioner');
+  const m = await tokenFor(srv, 'morag', 'manager');
+  const root = await tokenFor(srv, 'root', 'administrator');
+  const team = await ok(await srv.api(root, 'POST', '/api/v1/teams', { name: 'Assessment' }), 201);
   for (const u of ['pat', 'morag']) {
-    const id = Number(spawnSync('sqlite3', [server.db, `select id from users where username = '${u}'`], { encoding: 'utf8' }).stdout.trim());
-    await ok(await server.api(root, 'PATCH', `/api/v1/users/${id}`, { teams: [team.id] }));
+    const id = Number(spawnSync('sqlite3', [srv.db, `select id from users where username = '${u}'`], { encoding: 'utf8' }).stdout.trim());
+    await ok(await srv.api(root, 'PATCH', `/api/v1/users/${id}`, { teams: [team.id] }));
   }
+  return [p, m];
+}
+
+before(async () => {
+  server = await new Server({ env: clockEnv() }).start();
+  const [pt, mt] = await actors(server);
+  pat = (m, p, b) => server.api(pt, m, p, b);
+  mo = (m, p, b) => server.api(mt, m, p, b);
   perfPassword = server.addUser('perf', 'manager');
   perf = server.client();
   assert.equal((await perf.signIn('perf', perfPassword)).status, 303);
@@ -93,7 +103,9 @@ async function complete(who, caseId, step, outcome, answers, extra = {}) {
 const ids = {};
 
 test('a clean return: written, checked, downloaded and counted', async () => {
-  // Amy: referral -> strategy discussion -> section 47 -> conference -> child protection plan (open).
+  // Amy: referral -> strategy discussion -> section 47 -> conference -> child protection plan
+  // (open). The conference records the plan's category (children v3); the core group has not
+  // met by 31 March, so the cp_plan step is still open and the census reads the conference.
   const amy = await person({ forenames: 'Amy', surname: 'Lee', dob: '2015-06-01', sex: 'F', ethnicity: 'WBRI', upn: upn(7), disabilities: ['NONE'] });
   const amyCase = await contactFor(amy, 'referral');
   await complete(pat, amyCase, 'referral', 'strategy_discussion', { summary: 'Bruising.', primary_need: 'N1' });
@@ -106,9 +118,10 @@ test('a clean return: written, checked, downloaded and counted', async () => {
   });
   const s47 = await complete(pat, amyCase, 'section47', 'icpc', { started_on: '2026-03-20', child_seen: true, findings: 'Injury.', significant_harm: true });
   const icpc = await complete(mo, amyCase, 'icpc', 'cp_plan', {
-    held_on: '2026-03-23', chair: 'Chris Chair', parents_attended: true, child_views: 'Wants to stay.', plan_needed: true, decision_reason: 'Risk.',
+    held_on: '2026-03-23', chair: 'Chris Chair', parents_attended: true, child_views: 'Wants to stay.', plan_needed: true,
+    initial_category: 'PHY', previous_plans: 1, decision_reason: 'Risk.',
   });
-  await complete(pat, amyCase, 'cp_plan', 'reviews', { initial_category: 'PHY', core_group: 'Mum, school', plan: 'Visits.', previous_plans: 1 });
+  await open(amyCase, 'cp_plan');
   Object.assign(ids, { amy: amy.id, amyCase, s47, icpc });
 
   // Ben: a referral with no further action, closed the same day.
@@ -287,14 +300,15 @@ test('casework seed --cin-errors N puts exactly N errors in, and the data-qualit
 });
 
 // Issue 8: the synthetic county's return is clean. A tiny seed (several seeds)
-// gives a return with no errors (--check exits 0; queries allowed), and
-// --cin-errors N then gives exactly N errors, each kind in turn. (Seeds 3 and 6
-// each have a CP plan still open on 31 March with no category yet: 8905/8910
-// come from the pathway, see docs/RETURNS.md.)
+// gives a return with no errors (--check exits 0; queries allowed) that the
+// schema accepts, and --cin-errors N then gives exactly N errors, each kind in
+// turn. (Seeds 3 and 6 each have a conference that made a plan in late March
+// whose cp_plan step is open on 31 March: clean since children v3 asks the
+// category at the conference.)
 test('seeded tiny returns are clean, and --cin-errors N gives exactly N errors', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'casework-cin-clean-'));
   try {
-    for (const [seed, n] of [[1, 0], [2, 0], [4, 0], [2, 9], [4, 2]]) {
+    for (const [seed, n] of [[1, 0], [2, 0], [3, 0], [4, 0], [6, 0], [2, 9], [4, 2]]) {
       const db = path.join(dir, `s${seed}-${n}`, 'casework.db');
       mkdirSync(path.dirname(db));
       const r = cli(db, ['seed', '--profile', 'tiny', '--seed', String(seed), '--as-of', '2026-04-01', '--cin-errors', String(n)]);
@@ -305,8 +319,92 @@ test('seeded tiny returns are clean, and --cin-errors N gives exactly N errors',
       assert.equal(errors, n, `seed ${seed}, --cin-errors ${n}:\n${check.stdout}`);
       assert.equal(check.status, n ? 1 : 0, check.stdout);
       if (n) assert.match(r.stdout, new RegExp(`children in need census errors put in: ${n} \\(`));
+      else { // a clean return is written and passes the census schema (NumberOfPreviousCPP on every plan)
+        const w = cli(db, ['returns', 'cin', '--year', '2025-26', '--out', path.join(path.dirname(db), 'cin.xml')]);
+        assert.equal(w.status, 0, w.stderr);
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Cases in flight keep their version: a plan begun on children v2 has its
+// category and previous plans at the cp_plan step, one begun on v3 at the
+// conference (its cp_plan step still open on 31 March). The return reads both,
+// and the reason for no UPN given at the referral when the person record has none.
+test('the return reads a children v2 plan from its plan step and a v3 plan from its conference', async () => {
+  const config = mkdtempSync(path.join(os.tmpdir(), 'casework-config-v2-'));
+  cpSync(CONFIG, config, { recursive: true });
+  rmSync(path.join(config, 'workflows', 'children.v3.json'));
+  const saved = [pat, mo];
+  let srv = await new Server({ env: clockEnv(), args: ['--config-dir', config] }).start();
+  const toConference = async (caseId, referral = {}) => {
+    await complete(pat, caseId, 'referral', 'strategy_discussion', { summary: 'Injury.', primary_need: 'N1', ...referral });
+    await complete(pat, caseId, 'strategy_discussion', 'section47', {
+      held_at: '2026-03-20T09:00:00Z', attendees: 'Social care, police, health', police_attended: true,
+      health_attended: true, information: 'Checks.', decision_reason: 'Threshold met.',
+    });
+    await complete(pat, caseId, 'assessment', 'section47_continues', {
+      started_on: '2026-03-20', child_seen: true, child_views: 'Quiet.', analysis: 'Risk.', factors: ['3A'], primary_need: 'N1',
+    });
+    await complete(pat, caseId, 'section47', 'icpc', { started_on: '2026-03-20', child_seen: true, findings: 'Injury.', significant_harm: true });
+  };
+  const conference = { held_on: '2026-03-24', chair: 'Chris Chair', parents_attended: true, child_views: 'Scared.', plan_needed: true, decision_reason: 'Risk.' };
+  try {
+    const [pt, mt] = await actors(srv); // the tokens outlive the restart below, on srv's new port
+    pat = (m, p, b) => srv.api(pt, m, p, b);
+    mo = (m, p, b) => srv.api(mt, m, p, b);
+    // Gil's case starts on children v2, the newest in that configuration.
+    const gil = await person({ forenames: 'Gil', surname: 'Hart', dob: '2013-02-02', sex: 'M', ethnicity: 'WBRI', upn: upn(11), disabilities: ['NONE'] });
+    const gilCase = await contactFor(gil, 'referral');
+    await toConference(gilCase);
+    await complete(mo, gilCase, 'icpc', 'cp_plan', conference);
+    await complete(pat, gilCase, 'cp_plan', 'reviews', { initial_category: 'NEG', core_group: 'Dad, school', plan: 'Visits.', previous_plans: 0 });
+
+    // The shipped configuration: Hal's case starts on v3, Gil's keeps v2.
+    await srv.stop({ keep: true });
+    srv = await new Server({ dir: srv.dir, env: clockEnv() }).start();
+    // Hal has no UPN on his record; the practitioner says why at the referral (else 8770Q).
+    const hal = await person({ forenames: 'Hal', surname: 'Hart', dob: '2014-03-03', sex: 'M', ethnicity: 'WBRI', disabilities: ['NONE'] });
+    const halCase = await contactFor(hal, 'referral');
+    await toConference(halCase, { upn_unknown: 'UN3' });
+    // v2's conference has no category; v3's does.
+    await complete(mo, halCase, 'icpc', 'cp_plan', { ...conference, initial_category: 'EMO', previous_plans: 2 });
+    await open(halCase, 'cp_plan');
+    const defs = spawnSync('sqlite3', [srv.db, "select c.id || ' v' || c.version from cases c where c.person_id in (" + gil.id + ', ' + hal.id + ') order by c.id'], { encoding: 'utf8' });
+    assert.equal(defs.stdout.trim(), `${gilCase} v2\n${halCase} v3`);
+
+    const check = srv.cli(['returns', 'cin', '--year', '2025-26', '--check']);
+    assert.equal(check.status, 0, check.stdout);
+    assert.match(check.stdout, /2 children, 2 episodes; 0 errors, 0 queries/);
+    const out = path.join(srv.dir, 'cin.xml');
+    const w = srv.cli(['returns', 'cin', '--year', '2025-26', '--out', out]);
+    assert.equal(w.status, 0, w.stderr);
+    const xml = readFileSync(out, 'utf8');
+    const child = (id) => xml.split('<Child>').find((b) => b.includes(`<LAchildID>${id}</LAchildID>`));
+    for (const [p, category, previous] of [[gil, 'NEG', 0], [hal, 'EMO', 2]]) {
+      const b = child(p.id);
+      assert.ok(b, `child ${p.id} in the return`);
+      for (const s of ['<CPPstartDate>2026-03-24</CPPstartDate>', `<InitialCategoryOfAbuse>${category}</InitialCategoryOfAbuse>`,
+        `<LatestCategoryOfAbuse>${category}</LatestCategoryOfAbuse>`, `<NumberOfPreviousCPP>${previous}</NumberOfPreviousCPP>`])
+        assert.ok(b.includes(s), `${s} in\n${b}`);
+    }
+    assert.ok(child(hal.id).includes('<UPNunknown>UN3</UPNunknown>') && !child(hal.id).includes('<UPN>'), child(hal.id));
+
+    // A v3 conference that makes a plan without its category or previous plans is listed
+    // at that conference, where it is fixed (8905, 8910, 8730).
+    const ivy = await person({ forenames: 'Ivy', surname: 'Hart', dob: '2015-04-04', sex: 'F', ethnicity: 'WBRI', upn: upn(13), disabilities: ['NONE'] });
+    const ivyCase = await contactFor(ivy, 'referral');
+    await toConference(ivyCase);
+    const icpc = await complete(mo, ivyCase, 'icpc', 'cp_plan', conference);
+    const bad = srv.cli(['returns', 'cin', '--year', '2025-26', '--check']);
+    assert.equal(bad.status, 1, bad.stdout);
+    assert.deepEqual(bad.stdout.trim().split('\n').slice(0, -1).map((l) => l.split(/\s+/).slice(0, 4).join(' ')).sort(),
+      ['8730', '8905', '8910'].map((r) => `${r} child ${ivy.id} /steps/${icpc}`));
+  } finally {
+    [pat, mo] = saved;
+    await srv.stop();
+    rmSync(config, { recursive: true, force: true });
   }
 });

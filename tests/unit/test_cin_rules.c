@@ -408,6 +408,10 @@ static void m8910(struct fx *f)
 {
     f->cpp[0].latest_category = NULL;
 }
+static void m8730(struct fx *f)
+{
+    f->cpp[0].previous = -1;
+}
 static void m8720(struct fx *f)
 {
     f->cpp[0].start = D("2026-04-10");
@@ -495,12 +499,13 @@ static const struct change changes[] = {
     {"8740", m8740, CIN_AT_STEP, 303},    {"8715", m8715, CIN_AT_STEP, 304},
     {"8875", m8875, CIN_AT_STEP, 304},    {"8839", m8839, CIN_AT_CASE, 201},
     {"8675Q", m8675, CIN_AT_STEP, 303},   {"8905", m8905, CIN_AT_STEP, 304},
-    {"8910", m8910, CIN_AT_STEP, 304},    {"8720", m8720, CIN_AT_STEP, 304},
-    {"8915", m8915, CIN_AT_STEP, 304},    {"8920", m8920, CIN_AT_STEP, 304},
-    {"8925", m8925, CIN_AT_STEP, 304},    {"8930", m8930, CIN_AT_STEP, 304},
-    {"8840", m8840, CIN_AT_STEP, 304},    {"8841", m8841, CIN_AT_STEP, 304},
-    {"1105", m1105, CIN_AT_STEP, 304},    {"8935", m8935, CIN_AT_CASE, 201},
-    {"8940", m8940, CIN_AT_STEP, 307},    {"1520", m1520, CIN_AT_PERSON, 101},
+    {"8910", m8910, CIN_AT_STEP, 304},    {"8730", m8730, CIN_AT_STEP, 304},
+    {"8720", m8720, CIN_AT_STEP, 304},    {"8915", m8915, CIN_AT_STEP, 304},
+    {"8920", m8920, CIN_AT_STEP, 304},    {"8925", m8925, CIN_AT_STEP, 304},
+    {"8930", m8930, CIN_AT_STEP, 304},    {"8840", m8840, CIN_AT_STEP, 304},
+    {"8841", m8841, CIN_AT_STEP, 304},    {"1105", m1105, CIN_AT_STEP, 304},
+    {"8935", m8935, CIN_AT_CASE, 201},    {"8940", m8940, CIN_AT_STEP, 307},
+    {"1520", m1520, CIN_AT_PERSON, 101},
 };
 
 static const struct change *change_for(const char *rule)

@@ -45,14 +45,16 @@ static void assert_next(const struct workflow_step *s, const char *outcome, cons
 static void test_shipped_load(void **state)
 {
     (void)state;
-    assert_int_equal(workflow_set_count(S->set), 4);
-    /* Name order, then version: children.v2 added the census fields. */
-    static const char *names[] = {"adults", "children", "children", "early_help"};
-    static const int versions[] = {1, 1, 2, 1};
-    static const bool newest[] = {true, false, true, true};
+    assert_int_equal(workflow_set_count(S->set), 5);
+    /* Name order, then version: children.v2 added the census fields, v3 asks
+     * the initial category of abuse at the initial conference. */
+    static const char *names[] = {"adults", "children", "children", "children", "early_help"};
+    static const int versions[] = {1, 1, 2, 3, 1};
+    static const bool newest[] = {true, false, false, true, true};
     static const enum workflow_domain domains[] = {WORKFLOW_ADULTS, WORKFLOW_CHILDREN,
-                                                   WORKFLOW_CHILDREN, WORKFLOW_EARLY_HELP};
-    for (size_t i = 0; i < 4; i++) {
+                                                   WORKFLOW_CHILDREN, WORKFLOW_CHILDREN,
+                                                   WORKFLOW_EARLY_HELP};
+    for (size_t i = 0; i < 5; i++) {
         const struct workflow_def *d = workflow_set_at(S->set, i);
         assert_string_equal(workflow_def_pathway(d), names[i]);
         assert_int_equal(workflow_def_version(d), versions[i]);
@@ -80,8 +82,8 @@ static void test_shipped_load(void **state)
         assert_null(workflow_def_step(d, "no_such_step"));
     }
     assert_null(workflow_set_newest(S->set, "complaints"));
-    assert_null(workflow_set_get(S->set, "children", 3));
-    assert_null(workflow_set_at(S->set, 4));
+    assert_null(workflow_set_get(S->set, "children", 4));
+    assert_null(workflow_set_at(S->set, 5));
 }
 
 static void test_shipped_children(void **state)
@@ -139,8 +141,20 @@ static void test_shipped_children(void **state)
     assert_int_equal(rc->timescale.rule.from, WORKFLOW_FROM_PREVIOUS);
     assert_next(rc, "continue", "review_conference", NULL);
     assert_string_equal(workflow_step_field(rc, "latest_category")->list, "category_of_abuse");
-    assert_string_equal(workflow_step_field(step("children", "cp_plan"), "initial_category")->list,
-                        "category_of_abuse");
+    /* v3: the conference that makes the plan records its initial category and
+     * the previous plans (a conference may make none, so they are optional);
+     * v2 asked them at the plan step, which may still be open on 31 March. */
+    const struct workflow_field *category = workflow_step_field(icpc, "initial_category");
+    assert_string_equal(category->list, "category_of_abuse");
+    assert_false(category->mandatory);
+    assert_int_equal(workflow_step_field(icpc, "previous_plans")->type, WORKFLOW_FIELD_NUMBER);
+    assert_null(workflow_step_field(step("children", "cp_plan"), "initial_category"));
+    assert_null(workflow_step_field(step("children", "cp_plan"), "previous_plans"));
+    const struct workflow_def *v2 = workflow_set_get(S->set, "children", 2);
+    assert_non_null(v2);
+    const struct workflow_step *v2_plan = workflow_def_step(v2, "cp_plan");
+    assert_true(workflow_step_field(v2_plan, "initial_category")->mandatory);
+    assert_null(workflow_step_field(workflow_def_step(v2, "icpc"), "initial_category"));
 
     /* Closure with the DfE reasons, authorised by a manager. */
     const struct workflow_step *closure = step("children", "closure");
