@@ -78,9 +78,13 @@ bool cases_load_step(struct ctx *x, int64_t step_id, struct case_record *c, stru
 bool step_answers_check(struct ctx *x, const struct workflow_step *s, const json_t *answers,
                         struct err *e);
 /* Mandatory fields with no answer (absent, null, "" or []): their names, one
- * per line, appended to missing; the number of them. Pure. */
+ * per line, appended to missing; the number of them. Pure. step_answers_missing
+ * counts the fields mandatory with every outcome; _for also those mandatory
+ * with outcome (workflow_field_required). */
 size_t step_answers_missing(const struct workflow_step *s, const json_t *answers,
                             struct buf *missing);
+size_t step_answers_missing_for(const struct workflow_step *s, const json_t *answers,
+                                const char *outcome, struct buf *missing);
 /* Fill fields of a new step that have no answer: prefill from the person
  * record, copy-forward from the person's last completed step of the same id. */
 bool step_answers_prefill(struct ctx *x, const struct workflow_step *s, int64_t person_id,

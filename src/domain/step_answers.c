@@ -161,10 +161,16 @@ static bool answered(const json_t *v)
 size_t step_answers_missing(const struct workflow_step *s, const json_t *answers,
                             struct buf *missing)
 {
+    return step_answers_missing_for(s, answers, NULL, missing);
+}
+
+size_t step_answers_missing_for(const struct workflow_step *s, const json_t *answers,
+                                const char *outcome, struct buf *missing)
+{
     size_t n = 0;
     for (size_t i = 0; i < s->nfields; i++) {
         const struct workflow_field *f = &s->fields[i];
-        if (f->mandatory && !answered(json_object_get(answers, f->name))) {
+        if (workflow_field_required(f, outcome) && !answered(json_object_get(answers, f->name))) {
             n++;
             if (missing)
                 buf_printf(missing, "%s\n", f->name);

@@ -149,7 +149,7 @@ bool cases_step_save(struct ctx *x, int64_t step_id, const json_t *answers, cons
         goto done;
     if (completed) {
         struct buf missing = BUF_INIT;
-        size_t n = step_answers_missing(ws, m, &missing);
+        size_t n = step_answers_missing_for(ws, m, s->outcome, &missing);
         if (n) {
             char first[64];
             snprintf(first, sizeof first, "%.*s", (int)strcspn(missing.data, "\n"), missing.data);
@@ -321,7 +321,7 @@ bool cases_complete_in(struct ctx *x, int64_t step_id, const char *outcome, cons
     if (!(m = merged(s->answers, answers, e)) || !step_answers_check(x, ws, m, e))
         goto done;
     struct buf names = BUF_INIT;
-    size_t n = step_answers_missing(ws, m, &names);
+    size_t n = step_answers_missing_for(ws, m, o->id, &names);
     if (n) {
         /* Every missing field is named, so the worker fixes them in one go. */
         char first[64];
@@ -336,7 +336,7 @@ bool cases_complete_in(struct ctx *x, int64_t step_id, const char *outcome, cons
                 ws->title, list.data ? list.data : "");
         buf_release(&list);
         if (missing) {
-            size_t dummy = step_answers_missing(ws, m, missing);
+            size_t dummy = step_answers_missing_for(ws, m, o->id, missing);
             (void)dummy;
         }
         buf_release(&names);

@@ -541,6 +541,16 @@ const struct workflow_field *workflow_step_field(const struct workflow_step *s, 
     return NULL;
 }
 
+bool workflow_field_required(const struct workflow_field *f, const char *outcome)
+{
+    if (f->mandatory)
+        return true;
+    for (size_t i = 0; outcome && i < f->nmandatory_for; i++)
+        if (!strcmp(f->mandatory_for[i], outcome))
+            return true;
+    return false;
+}
+
 bool workflow_step_allows_role(const struct workflow_step *s, enum role r)
 {
     return s && (unsigned)r < ROLE_COUNT && (s->roles >> r) & 1u;

@@ -89,6 +89,11 @@ struct workflow_field {
     enum workflow_field_type type;
     const char *list;    /* the code list of CODE and CODES fields, else NULL */
     bool mandatory;      /* enforced when the step is completed, not when a draft is saved */
+    /* Outcome ids of this step with which the field is mandatory (a conference's
+     * category of abuse only when it makes a plan); none when nmandatory_for is 0.
+     * Never set together with mandatory. */
+    const char *const *mandatory_for;
+    size_t nmandatory_for;
     bool copy_forward;   /* start from the answer given at the previous step of this kind */
     const char *prefill; /* a person-record field ("person.dob"), else NULL */
 };
@@ -194,6 +199,9 @@ const struct workflow_setting *workflow_def_setting_at(const struct workflow_def
 /* The outcome or field with this id/name, or NULL. */
 const struct workflow_outcome *workflow_step_outcome(const struct workflow_step *s, const char *id);
 const struct workflow_field *workflow_step_field(const struct workflow_step *s, const char *name);
+/* Whether f must be answered to complete its step with outcome (an outcome id;
+ * NULL: whatever the outcome, i.e. only fields mandatory with every outcome). */
+bool workflow_field_required(const struct workflow_field *f, const char *outcome);
 /* True if someone with role r may do the step (teams are the caller's check). */
 bool workflow_step_allows_role(const struct workflow_step *s, enum role r);
 

@@ -400,12 +400,37 @@ static void check_list(struct workflow_loader *ld, const char *pointer, const ch
                    list);
 }
 
+static const char **parse_ids(struct workflow_loader *ld, json_t *arr, const char *at,
+                              const char *what, size_t *n_out)
+{
+    size_t n = json_array_size(arr);
+    const char **ids = arena_alloc(&ld->d->arena, (n ? n : 1) * sizeof *ids);
+    if (!ids) {
+        wl_nomem(ld);
+        return NULL;
+    }
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v)
+    {
+        const char *s = json_string_value(v);
+        if (!s || !wl_valid_id(s))
+            wl_problem(ld, wl_at(ld, "%s/%zu", at, i), "'%.60s' is not %s",
+                       s ? s : "(not a string)", what);
+        else if (!(ids[i] = arena_strdup(&ld->d->arena, s)))
+            wl_nomem(ld);
+    }
+    *n_out = n;
+    return ids;
+}
+
 static void parse_field(struct workflow_loader *ld, json_t *obj, const char *at,
                         struct workflow_field *f)
 {
     static const struct key keys[] = {
-        {"name", true},  {"type", true},       {"label", true},         {"help", false},
-        {"list", false}, {"mandatory", false}, {"copy_forward", false}, {"prefill", false},
+        {"name", true},          {"type", true},     {"label", true},
+        {"help", false},         {"list", false},    {"mandatory", false},
+        {"copy_forward", false}, {"prefill", false}, {"mandatory_for", false},
     };
     check_keys(ld, obj, at, keys, sizeof keys / sizeof keys[0], "a form field");
     f->name = get_id(ld, obj, at, "name");
@@ -413,6 +438,13 @@ static void parse_field(struct workflow_loader *ld, json_t *obj, const char *at,
     f->help = get_string(ld, obj, at, "help", TEXT_MAX);
     f->list = get_id(ld, obj, at, "list");
     f->mandatory = get_bool(ld, obj, at, "mandatory", false);
+    json_t *mandatory_for = get_array(ld, obj, at, "mandatory_for", false);
+    if (mandatory_for && f->mandatory)
+        wl_problem(ld, wl_at(ld, "%s/mandatory_for", at),
+                   "a field is either \"mandatory\" or \"mandatory_for\" some outcomes, not both");
+    else if (mandatory_for)
+        f->mandatory_for = parse_ids(ld, mandatory_for, wl_at(ld, "%s/mandatory_for", at),
+                                     "an outcome id", &f->nmandatory_for);
     f->copy_forward = get_bool(ld, obj, at, "copy_forward", false);
     f->prefill = get_string(ld, obj, at, "prefill", 60);
     const char *type = get_string(ld, obj, at, "type", 20);
@@ -442,30 +474,6 @@ static void parse_field(struct workflow_loader *ld, json_t *obj, const char *at,
 
 /* ---- steps ------------------------------------------------------------------- */
 
-static const char **parse_ids(struct workflow_loader *ld, json_t *arr, const char *at,
-                              size_t *n_out)
-{
-    size_t n = json_array_size(arr);
-    const char **ids = arena_alloc(&ld->d->arena, (n ? n : 1) * sizeof *ids);
-    if (!ids) {
-        wl_nomem(ld);
-        return NULL;
-    }
-    size_t i;
-    json_t *v;
-    json_array_foreach(arr, i, v)
-    {
-        const char *s = json_string_value(v);
-        if (!s || !wl_valid_id(s))
-            wl_problem(ld, wl_at(ld, "%s/%zu", at, i), "'%.60s' is not a step id",
-                       s ? s : "(not a string)");
-        else if (!(ids[i] = arena_strdup(&ld->d->arena, s)))
-            wl_nomem(ld);
-    }
-    *n_out = n;
-    return ids;
-}
-
 static void parse_outcome(struct workflow_loader *ld, json_t *obj, const char *at,
                           struct workflow_outcome *o)
 {
@@ -476,7 +484,7 @@ static void parse_outcome(struct workflow_loader *ld, json_t *obj, const char *a
     o->label = get_string(ld, obj, at, "label", TITLE_MAX);
     json_t *next = get_array(ld, obj, at, "next", true);
     if (next)
-        o->next_ids = parse_ids(ld, next, wl_at(ld, "%s/next", at), &o->nnext);
+        o->next_ids = parse_ids(ld, next, wl_at(ld, "%s/next", at), "a step id", &o->nnext);
     json_t *close = json_object_get(obj, "close");
     if (close && json_is_object(close)) {
         struct buf close_at = BUF_INIT;
@@ -554,6 +562,19 @@ static void check_unique(struct workflow_loader *ld, const char *at, const char 
             }
         }
     }
+}
+
+/* Every outcome a field is mandatory for must be an outcome of its step. */
+static void check_mandatory_for(struct workflow_loader *ld, const struct workflow_step *s,
+                                const char *at)
+{
+    for (size_t i = 0; i < s->nfields; i++)
+        for (size_t k = 0; k < s->fields[i].nmandatory_for; k++) {
+            const char *id = s->fields[i].mandatory_for[k];
+            if (id && !workflow_step_outcome(s, id))
+                wl_problem(ld, wl_at(ld, "%s/form/%zu/mandatory_for/%zu", at, i, k),
+                           "'%.60s' is not an outcome of step '%.60s'", id, s->id ? s->id : "?");
+        }
 }
 
 static void parse_step(struct workflow_loader *ld, json_t *obj, const char *at,
@@ -640,6 +661,7 @@ static void parse_step(struct workflow_loader *ld, json_t *obj, const char *at,
     s->outcomes = out;
     s->noutcomes = n;
     check_unique(ld, child.data, "id", "outcome id", &out[0].id, sizeof *out, n);
+    check_mandatory_for(ld, s, at);
     buf_release(&item);
     buf_release(&child);
     return;
@@ -707,13 +729,13 @@ void workflow_parse_root(struct workflow_loader *ld, json_t *root)
             wl_nomem(ld);
             return;
         }
-        d->start_ids = parse_ids(ld, one, "/start", &d->nstarts);
+        d->start_ids = parse_ids(ld, one, "/start", "a step id", &d->nstarts);
         json_decref(one);
     } else if (start && (!json_is_array(start) || json_array_size(start) == 0)) {
         wl_problem(ld, "/start", "'start' must be a step id or a list of step ids");
     } else if (start) {
         ld->start_is_array = true;
-        d->start_ids = parse_ids(ld, start, "/start", &d->nstarts);
+        d->start_ids = parse_ids(ld, start, "/start", "a step id", &d->nstarts);
     }
 
     json_t *steps = get_array(ld, root, "", "steps", false);

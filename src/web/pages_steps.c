@@ -48,14 +48,22 @@ static void code_options(struct buf *b, const struct codelist *l, const char *ch
     }
 }
 
-static void render_field(struct buf *b, struct request *r, const struct workflow_field *f,
-                         const json_t *answers, const struct err *e)
+static void render_field(struct buf *b, struct request *r, const struct workflow_step *s,
+                         const struct workflow_field *f, const json_t *answers, const struct err *e)
 {
     const json_t *v = json_object_get(answers, f->name);
     bool bad;
     html(b, "<div class=\"govuk-form-group\" data-field=\"%s\">", f->name);
     html(b, "<label class=\"govuk-label govuk-label--s\" for=\"%s\">%s%s</label>", f->name,
-         f->label, f->mandatory ? "" : " (optional)");
+         f->label, f->mandatory || f->nmandatory_for ? "" : " (optional)");
+    if (f->nmandatory_for) {
+        html(b, "<div class=\"govuk-hint\">Needed with the outcome");
+        for (size_t i = 0; i < f->nmandatory_for; i++) {
+            const struct workflow_outcome *o = workflow_step_outcome(s, f->mandatory_for[i]);
+            html(b, "%s '%s'", i ? " or" : "", o ? o->label : f->mandatory_for[i]);
+        }
+        html(b, "</div>");
+    }
     if (f->help)
         html(b, "<div class=\"govuk-hint\">%s</div>", f->help);
     field_error(b, f->name, e, &bad);
@@ -133,7 +141,7 @@ static void render_form(struct buf *b, struct request *r, const struct case_step
     html(b, "<form method=\"post\" action=\"/steps/%D\" novalidate>", s->id);
     page_csrf(b, r);
     for (size_t i = 0; i < ws->nfields; i++)
-        render_field(b, r, &ws->fields[i], answers, e);
+        render_field(b, r, ws, &ws->fields[i], answers, e);
     bool bad;
     const char *reasons = NULL;
     html(b, "<div class=\"govuk-form-group\"><fieldset class=\"govuk-fieldset\" id=\"outcome\">"

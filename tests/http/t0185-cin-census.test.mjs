@@ -392,16 +392,19 @@ test('the return reads a children v2 plan from its plan step and a v3 plan from 
     }
     assert.ok(child(hal.id).includes('<UPNunknown>UN3</UPNunknown>') && !child(hal.id).includes('<UPN>'), child(hal.id));
 
-    // A v3 conference that makes a plan without its category or previous plans is listed
-    // at that conference, where it is fixed (8905, 8910, 8730).
+    // A v3 conference cannot make a plan without its category and previous plans (mandatory
+    // with the outcome 'cp_plan'; rules 8905, 8910 and 8730 have unit tests for v1/v2 data).
     const ivy = await person({ forenames: 'Ivy', surname: 'Hart', dob: '2015-04-04', sex: 'F', ethnicity: 'WBRI', upn: upn(13), disabilities: ['NONE'] });
     const ivyCase = await contactFor(ivy, 'referral');
     await toConference(ivyCase);
-    const icpc = await complete(mo, ivyCase, 'icpc', 'cp_plan', conference);
-    const bad = srv.cli(['returns', 'cin', '--year', '2025-26', '--check']);
-    assert.equal(bad.status, 1, bad.stdout);
-    assert.deepEqual(bad.stdout.trim().split('\n').slice(0, -1).map((l) => l.split(/\s+/).slice(0, 4).join(' ')).sort(),
-      ['8730', '8905', '8910'].map((r) => `${r} child ${ivy.id} /steps/${icpc}`));
+    const icpc = await open(ivyCase, 'icpc');
+    const refused = await mo('POST', `/api/v1/steps/${icpc}/complete`, { outcome: 'cp_plan', answers: conference });
+    assert.equal(refused.status, 422);
+    assert.deepEqual(refused.body_.missing, ['initial_category', 'previous_plans']);
+    // With another outcome they are not asked for; the return stays clean.
+    await ok(await mo('POST', `/api/v1/steps/${icpc}/complete`, { outcome: 'cin_plan', answers: { ...conference, plan_needed: false } }));
+    const clean = srv.cli(['returns', 'cin', '--year', '2025-26', '--check']);
+    assert.equal(clean.status, 0, clean.stdout);
   } finally {
     [pat, mo] = saved;
     await srv.stop();

@@ -142,12 +142,16 @@ static void test_shipped_children(void **state)
     assert_next(rc, "continue", "review_conference", NULL);
     assert_string_equal(workflow_step_field(rc, "latest_category")->list, "category_of_abuse");
     /* v3: the conference that makes the plan records its initial category and
-     * the previous plans (a conference may make none, so they are optional);
+     * the previous plans, mandatory with the outcome that makes a plan;
      * v2 asked them at the plan step, which may still be open on 31 March. */
     const struct workflow_field *category = workflow_step_field(icpc, "initial_category");
     assert_string_equal(category->list, "category_of_abuse");
     assert_false(category->mandatory);
-    assert_int_equal(workflow_step_field(icpc, "previous_plans")->type, WORKFLOW_FIELD_NUMBER);
+    assert_true(workflow_field_required(category, "cp_plan"));
+    assert_false(workflow_field_required(category, "cin_plan"));
+    const struct workflow_field *previous = workflow_step_field(icpc, "previous_plans");
+    assert_int_equal(previous->type, WORKFLOW_FIELD_NUMBER);
+    assert_true(workflow_field_required(previous, "cp_plan"));
     assert_null(workflow_step_field(step("children", "cp_plan"), "initial_category"));
     assert_null(workflow_step_field(step("children", "cp_plan"), "previous_plans"));
     const struct workflow_def *v2 = workflow_set_get(S->set, "children", 2);
@@ -522,6 +526,14 @@ static void test_form_errors(void **state)
                    "unknown person field 'person.shoe'");
     expect_problem("\"label\": \"Kind\"}", "\"label\": \"Kind\", \"mandatory\": 1}", 18,
                    "'mandatory' must be true or false");
+    /* mandatory_for: outcomes of the field's own step, and not with mandatory. */
+    expect_problem("\"label\": \"Kind\"}", "\"label\": \"Kind\", \"mandatory_for\": [\"review\"]}",
+                   18, "'review' is not an outcome of step 'a'");
+    expect_problem("\"label\": \"Kind\"}", "\"label\": \"Kind\", \"mandatory_for\": []}", 18,
+                   "must not be an empty list");
+    expect_problem("\"label\": \"Kind\"}",
+                   "\"label\": \"Kind\", \"mandatory\": true, \"mandatory_for\": [\"go\"]}", 18,
+                   "either \"mandatory\" or \"mandatory_for\"");
     expect_problem("\"close\": {\"reasons\": \"closure_reason\"}",
                    "\"close\": {\"reasons\": \"nope\"}", 33, "unknown code list 'nope'");
     expect_problem("\"close\": true}", "\"close\": \"yes\"}", 22, "\"close\" must be true or");
@@ -536,6 +548,17 @@ static void test_form_errors(void **state)
     struct err e = ERR_INIT;
     struct workflow_def *d = workflow_def_parse_text(text.data, text.len, "t", S->codes, NULL, &e);
     assert_non_null(d);
+    workflow_def_free(d);
+    buf_release(&text);
+    /* A field mandatory with one outcome is required with that one only. */
+    edited(&text, "\"label\": \"Kind\"}", "\"label\": \"Kind\", \"mandatory_for\": [\"go\"]}");
+    d = workflow_def_parse_text(text.data, text.len, "t", S->codes, NULL, &e);
+    assert_non_null(d);
+    const struct workflow_field *kind = &workflow_def_step(d, "a")->fields[0];
+    assert_false(kind->mandatory);
+    assert_true(workflow_field_required(kind, "go"));
+    assert_false(workflow_field_required(kind, "stop"));
+    assert_false(workflow_field_required(kind, NULL));
     workflow_def_free(d);
     buf_release(&text);
 }
