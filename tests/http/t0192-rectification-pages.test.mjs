@@ -36,8 +36,11 @@ before(async () => {
   const contact = await ok(await pat('POST', '/api/v1/contacts', {
     children: [{ person_id: p.id }], referrer: { name: 'School' }, source: '3A', concern: 'Rectify test.',
   }), 201);
+  const aunt = await ok(await pat('POST', '/api/v1/people', { forenames: 'Bronwen', surname: 'Rectify', confirm_new: true }), 201);
+  await ok(await pat('POST', `/api/v1/people/${p.id}/relationships`, { type: 'aunt_uncle', related_id: aunt.id }), 201);
   ids = {
-    person: p.id, note: note.id, step: contact.children[0].step_id,
+    person: p.id, note: note.id, step: contact.children[0].step_id, case: contact.children[0].case_id,
+    contact: contact.id, relationship: Number(sql(`select id from relationships where person_id = ${p.id}`)),
     address: Number(sql(`select id from addresses where person_id = ${p.id}`)),
     name: Number(sql(`select id from person_names where person_id = ${p.id}`)),
   };
@@ -107,6 +110,27 @@ test('notes on the record, a name, a case note and a step show on their pages', 
   assert.equal(step.status, 200);
   assert.match(step.text_, new RegExp(`data-item="step-${ids.step}">[\\s\\S]*?school nurse`));
   assert.match(step.text_, /data-testid="add-rectification"/);
+});
+
+test('notes on a relationship, a case (and its steps) and a contact show on the network, case and contact pages', async () => {
+  for (const [item_type, item_id, text] of [
+    ['relationship', ids.relationship, 'Bronwen is a family friend, not an aunt.'],
+    ['case', ids.case, 'The case was opened a day late.'],
+    ['contact', ids.contact, 'The school rang, not the nurse.'],
+  ])
+    await ok(await pat('POST', `/api/v1/people/${ids.person}/rectifications`, { item_type, item_id, text }), 201);
+  const c = await signedIn('pat');
+  const network = (await c.get(`/people/${ids.person}/network`)).text_;
+  assert.match(network, new RegExp(`data-item="relationship-${ids.relationship}">[\\s\\S]*?family friend`));
+  assert.match(network, /Bronwen Rectify/);
+  const kase = await c.get(`/cases/${ids.case}`);
+  assert.equal(kase.status, 200);
+  assert.match(kase.text_, new RegExp(`data-item="case-${ids.case}">[\\s\\S]*?a day late`));
+  assert.match(kase.text_, new RegExp(`data-item="step-${ids.step}">[\\s\\S]*?school nurse`));
+  const contact = await c.get(`/contacts/${ids.contact}`);
+  assert.equal(contact.status, 200);
+  assert.match(contact.text_, new RegExp(`data-item="contact-${ids.contact}">[\\s\\S]*?The school rang`));
+  assert.match(contact.text_, new RegExp(`item_type=contact&amp;item_id=${ids.contact}&amp;next=/contacts/${ids.contact}`));
 });
 
 test('an auditor sees the notes without the link; a worker with no relationship is asked for a reason', async () => {
