@@ -45,6 +45,9 @@ static const bool grants[PERM_COUNT][ROLE_COUNT] = {
     /* Subject access is information governance's: the auditor records the
      * request and exports the record (read-only otherwise). */
     [PERM_SAR] = {true, false, false, true, false, false, false},
+    /* A team manager lets a team member open a record the team works on
+     * (domain/access_grants narrows it); administrators any. */
+    [PERM_ACCESS_GRANT] = {true, true, false, false, false, false, false},
 };
 
 const char *access_role_name(enum role r)
@@ -111,6 +114,8 @@ const char *access_perm_name(enum perm p)
         return "retention.manage";
     case PERM_SAR:
         return "sar.manage";
+    case PERM_ACCESS_GRANT:
+        return "access.grant";
     case PERM_COUNT:
         break;
     }

@@ -51,6 +51,7 @@ enum perm {
     PERM_OVERRIDE_REVIEW,      /* list and review break-glass overrides on records one manages */
     PERM_RETENTION,            /* destruction review and batches, legal holds */
     PERM_SAR,                  /* subject access requests and their exports */
+    PERM_ACCESS_GRANT,         /* grant a team member need-to-know access to a record */
     PERM_COUNT
 };
 

@@ -113,6 +113,14 @@ void api_overrides_list(struct request *r);
 void api_override_review(struct request *r);
 void api_person_seen_by(struct request *r);
 void api_user_activity(struct request *r);
+/* api_governance.c: managers' access grants */
+void api_access_grants_list(struct request *r);
+void api_access_grant_add(struct request *r);
+void api_access_grant_revoke(struct request *r);
+/* api_looked_after.c: periods in which a child was looked after */
+void api_looked_after_list(struct request *r);
+void api_looked_after_add(struct request *r);
+void api_looked_after_end(struct request *r);
 
 /* api_retention.c: records due for destruction, batches and certificates, legal holds */
 void api_retention_due(struct request *r);

@@ -1,6 +1,7 @@
 /*
- * Information governance API: break-glass (POST /api/v1/people/:id/break-glass)
- * and the review of overrides (/api/v1/overrides).
+ * Information governance API: break-glass (POST /api/v1/people/:id/break-glass),
+ * the review of overrides (/api/v1/overrides) and managers' access grants
+ * (/api/v1/people/:id/access-grants).
  */
 #include <stdio.h>
 
@@ -8,6 +9,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "domain/access_grants.h"
 #include "domain/access_log.h"
 #include "domain/need_to_know.h"
 
@@ -134,4 +136,71 @@ void api_person_seen_by(struct request *r)
 void api_user_activity(struct request *r)
 {
     access_log_reply(r, true);
+}
+
+/* --- managers' access grants ---------------------------------------------- */
+
+static json_t *grant_json(const struct access_grant *g)
+{
+    json_t *j = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)g->id,
+                          "person_id", (json_int_t)g->person_id, "user_id", (json_int_t)g->user_id,
+                          "username", g->username, "display_name", g->display_name, "granted_by",
+                          g->granted_by, "reason", g->reason, "in_force", g->in_force);
+    if (!j)
+        return NULL;
+    json_object_set_new(j, "granted_at", instant(g->granted_at));
+    json_object_set_new(j, "expires_at", instant(g->expires_at));
+    json_object_set_new(j, "revoked_at", instant(g->revoked_at));
+    json_object_set_new(j, "revoked_by", *g->revoked_by ? json_string(g->revoked_by) : json_null());
+    return j;
+}
+
+void api_access_grants_list(struct request *r)
+{
+    int64_t id;
+    struct access_grant *l;
+    size_t n;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id))
+        return;
+    if (!access_grant_list(http_ctx(r), id, &l, &n, &e)) {
+        http_reply_err(r, &e);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; items && i < n; i++)
+        json_array_append_new(items, grant_json(&l[i]));
+    http_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+void api_access_grant_add(struct request *r)
+{
+    static const struct jsonv_field fields[] = {
+        {"user_id", JSONV_INTEGER, true, 0},
+        {"reason", JSONV_STRING, true, ACCESS_GRANT_REASON_MAX},
+        {"expires_on", JSONV_STRING, true, 10}};
+    int64_t id, gid = 0;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id) || !api_body_ok(r, fields, 3))
+        return;
+    json_t *b = http_json(r);
+    if (!access_grant_add(http_ctx(r), id, json_integer_value(json_object_get(b, "user_id")),
+                          jsonv_string(b, "reason"), jsonv_string(b, "expires_on"), &gid, &e)) {
+        http_reply_err(r, &e);
+        return;
+    }
+    http_reply_json(r, 201,
+                    json_pack("{s:I, s:I}", "id", (json_int_t)gid, "person_id", (json_int_t)id));
+}
+
+void api_access_grant_revoke(struct request *r)
+{
+    int64_t id, grant;
+    struct err e = ERR_INIT;
+    if (!http_param_id(r, "id", &id) || !http_param_id(r, "grant", &grant))
+        return;
+    if (!access_grant_revoke(http_ctx(r), id, grant, &e))
+        http_reply_err(r, &e);
+    else
+        http_reply_empty(r, 204);
 }

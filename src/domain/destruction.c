@@ -84,6 +84,8 @@ static const char *const SQL_DESTROY[] = {
     "DELETE FROM person_retention WHERE person_id = :id",
     "DELETE FROM sar_requests WHERE person_id = :id",
     "DELETE FROM rectifications WHERE person_id = :id",
+    "DELETE FROM access_grants WHERE person_id = :id",
+    "DELETE FROM looked_after_periods WHERE person_id = :id",
     "DELETE FROM people WHERE id = :id",
 };
 

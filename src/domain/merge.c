@@ -113,6 +113,11 @@ static const struct merge_ref refs[] = {
     {"sar_requests", "person_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
     {"rectifications", "person_id", REF_MOVE, MOVE_SQL("rectifications", "person_id"), NO_DROP,
      MARK_SQL("rectifications"), NEWER_SQL("rectifications", "person_id")},
+    /* A manager's access grant was given on the record as it was: it stays with
+     * the id granted and does not open the survivor (grant again there). */
+    {"access_grants", "person_id", REF_SELF, NULL, NULL, NULL, NO_DROP, NULL, NULL},
+    {"looked_after_periods", "person_id", REF_MOVE, MOVE_SQL("looked_after_periods", "person_id"),
+     NO_DROP, MARK_SQL("looked_after_periods"), NEWER_SQL("looked_after_periods", "person_id")},
 };
 const struct merge_ref *const merge_refs = refs;
 const size_t merge_nrefs = sizeof refs / sizeof refs[0];

@@ -25,6 +25,9 @@ static const char SQL_FACTS[] =
     " EXISTS (SELECT 1 FROM person_grants g WHERE g.person_id = p.id AND g.user_id = :user),"
     " EXISTS (SELECT 1 FROM access_overrides o WHERE o.person_id = p.id AND o.user_id = :user"
     "  AND o.expires_at > :now),"
+    /* A manager's grant in force (domain/access_grants): a relationship. */
+    " EXISTS (SELECT 1 FROM access_grants ag WHERE ag.person_id = p.id AND ag.user_id = :user"
+    "  AND ag.revoked_at IS NULL AND ag.expires_at > :now),"
     " COALESCE(p.created_by, 0) = :user"
     " OR EXISTS (SELECT 1 FROM cases c WHERE c.person_id = p.id AND " MINE(
         "c") ")"
@@ -118,7 +121,8 @@ static bool gather_domains(struct ctx *x, int64_t id, enum access_action a, stru
 }
 
 /* Restriction, grant, override and the legitimate relationships. */
-static bool gather_relationship(struct ctx *x, int64_t id, struct access_facts *f, struct err *e)
+static bool gather_relationship(struct ctx *x, int64_t id, bool own_only, struct access_facts *f,
+                                struct err *e)
 {
     struct store_stmt *st = store_prepare(x->conn, SQL_FACTS, e);
     if (!st)
@@ -134,7 +138,13 @@ static bool gather_relationship(struct ctx *x, int64_t id, struct access_facts *
     f->restricted = store_col_int64(st, 0) != 0;
     f->granted = store_col_int64(st, 1) != 0;
     f->override_active = store_col_int64(st, 2) != 0;
-    f->related = store_col_int64(st, 3) != 0;
+    bool access_granted = store_col_int64(st, 3) != 0;
+    f->related = store_col_int64(st, 4) != 0;
+    if (own_only) {
+        f->granted = f->override_active = false;
+        access_granted = false;
+    }
+    f->related = f->related || access_granted;
     if (!f->related && !f->granted && !f->override_active) {
         bool handles;
         if (!handles_open_step(x, id, &handles, e))
@@ -159,7 +169,7 @@ static bool decide(struct ctx *x, int64_t id, enum access_action a, enum access_
     *v = access_decide(x->who, &f);
     if (*v != ACCESS_NEEDS_REASON)
         return true;
-    if (!gather_relationship(x, id, &f, e))
+    if (!gather_relationship(x, id, false, &f, e))
         return false;
     *v = access_decide(x->who, &f);
     return true;
@@ -192,6 +202,17 @@ bool ntk_require(struct ctx *x, int64_t person_id, enum access_action a, struct 
                    "(POST /api/v1/people/%lld/break-glass, or /people/%lld/break-glass); it is "
                    "audited and reviewed by the record's manager",
                    (long long)person_id, (long long)person_id, (long long)person_id);
+}
+
+bool ntk_related(struct ctx *x, int64_t person_id, bool *out, struct err *e)
+{
+    struct access_facts f;
+    memset(&f, 0, sizeof f);
+    *out = false;
+    if (!gather_relationship(x, person_id, true, &f, e))
+        return false;
+    *out = f.related;
+    return true;
 }
 
 bool ntk_allows(struct ctx *x, int64_t person_id, enum access_action a)

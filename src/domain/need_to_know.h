@@ -15,7 +15,8 @@
  * or decided; a step of the person's case they saved, completed or
  * authorised, or an open one whose definition names a team of theirs; a
  * current relationship (network) with a person whose case is theirs by the
- * same rule; a grant (person_grants); having created the record.
+ * same rule; a grant (person_grants, or a manager's access_grants in force);
+ * having created the record.
  *
  * Without one, the user may break the glass: give a reason from
  * config/codes/break_glass_reason.txt and free text; the access is allowed for
@@ -48,6 +49,11 @@ enum { NTK_REASON_TEXT_MAX = 1000, NTK_MAX_OVERRIDES = 200 };
  * a reason would open it), ERR_CONFLICT (merged away). Reads only; call it
  * inside or outside the caller's transaction. */
 bool ntk_require(struct ctx *x, int64_t person_id, enum access_action a, struct err *e);
+
+/* Has the acting user a legitimate relationship of their own with person_id
+ * (rules 1-4 and 6: not a grant, not an override)? For handing access on
+ * (domain/access_grants). Reads only. */
+bool ntk_related(struct ctx *x, int64_t person_id, bool *out, struct err *e);
 
 /* As ntk_require, without an error: for filtering lists (search results that
  * would show a record's content). */

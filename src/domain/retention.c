@@ -85,10 +85,13 @@ static bool parse_line(char *line, int lineno, struct retention_rule *r, struct 
     }
     if (!r->domains)
         return err_set(e, ERR_INVALID, "", "retention.txt line %d: DOMAINS is empty", lineno);
-    if (strcmp(f[2], "always") != 0) {
+    if (!strcmp(f[2], "looked_after")) {
+        r->looked_after = true;
+    } else if (strcmp(f[2], "always") != 0) {
         if (strncmp(f[2], "step=", 5) != 0 || !f[2][5])
             return err_set(e, ERR_INVALID, "",
-                           "retention.txt line %d: WHEN must be 'always' or 'step=ID[,ID]'",
+                           "retention.txt line %d: WHEN must be 'always', 'looked_after' or "
+                           "'step=ID[,ID]'",
                            lineno);
         for (char *s = f[2] + 5, *end; s && *s; s = end ? end + 1 : NULL) {
             end = strchr(s, ',');
@@ -187,6 +190,8 @@ static bool applies(const struct retention_rule *r, const struct retention_perso
 {
     if (!(r->domains & p->domains))
         return false;
+    if (r->looked_after)
+        return p->looked_after;
     if (!r->nsteps)
         return true;
     for (size_t i = 0; i < r->nsteps; i++)
@@ -241,7 +246,8 @@ void retention_compute(const struct retention_rules *rules, const struct retenti
 /* Events that are not involvement: reading, looking at who read, breaking the
  * glass, and retention's own work. */
 #define INVOLVEMENT                                                                                \
-    " a.action NOT LIKE '%view' AND a.action NOT IN ('person.override', 'access-log.person')"      \
+    " a.action NOT LIKE '%view' AND a.action NOT IN ('person.override', 'access-log.person',"      \
+    " 'person.access-grant', 'person.access-revoke')"                                              \
     " AND a.action NOT LIKE 'retention.%'"
 
 static const char SQL_WATERMARK[] = "SELECT last_audit_id FROM retention_state WHERE id = 1";
@@ -256,7 +262,8 @@ static const char SQL_CHANGED[] =
 static const char SQL_PERSON[] =
     "SELECT COALESCE(p.dob, ''), (SELECT MAX(a.at) FROM audit a WHERE a.record_type = 'person'"
     " AND a.record_id = CAST(p.id AS TEXT) AND" INVOLVEMENT "),"
-    " EXISTS (SELECT 1 FROM cases c WHERE c.person_id = p.id AND c.status = 'open')"
+    " EXISTS (SELECT 1 FROM cases c WHERE c.person_id = p.id AND c.status = 'open'),"
+    " EXISTS (SELECT 1 FROM looked_after_periods l WHERE l.person_id = p.id)"
     " FROM people p WHERE p.id = :id AND p.merged_into IS NULL";
 static const char SQL_DOMAINS[] = "SELECT DISTINCT pathway FROM cases WHERE person_id = :id";
 static const char SQL_STEPS[] = "SELECT DISTINCT s.step FROM case_steps s JOIN cases c"
@@ -289,6 +296,7 @@ static bool refresh_one(struct ctx *x, const struct retention_rules *rules, int6
     if (!store_col_is_null(st, 1))
         p.last_involvement = clock_london_day(store_col_int64(st, 1));
     p.open_case = store_col_int64(st, 2) != 0;
+    p.looked_after = store_col_int64(st, 3) != 0;
 
     if (!(st = store_prepare(x->conn, SQL_DOMAINS, e)))
         return false;

@@ -30,7 +30,8 @@ enum retention_from { RETENTION_FROM_BIRTH, RETENTION_FROM_LAST_INVOLVEMENT };
 struct retention_rule {
     char *name, *label;
     unsigned domains;                 /* DOMAIN_* bits (access.h) */
-    char *steps[RETENTION_MAX_STEPS]; /* WHEN step=...; none: always */
+    bool looked_after;                /* WHEN looked_after: a looked-after period recorded */
+    char *steps[RETENTION_MAX_STEPS]; /* WHEN step=...; none (and not looked_after): always */
     size_t nsteps;
     enum retention_from from;
     int years;
@@ -47,6 +48,7 @@ struct retention_person {
     int64_t last_involvement; /* day of the latest event recorded, or INT64_MIN */
     unsigned domains;         /* DOMAIN_* of their cases */
     bool open_case;           /* any case still open */
+    bool looked_after;        /* a looked-after period is recorded (domain/looked_after) */
     const char *const *steps; /* step ids of their cases */
     size_t nsteps;
 };

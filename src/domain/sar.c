@@ -76,6 +76,10 @@ static const struct section sections[] = {
      "SELECT n.id, n.type, n.occurred_on, n.body, n.version, u.display_name FROM notes n"
      " JOIN users u ON u.id = n.author_id WHERE n.person_id = :id ORDER BY n.occurred_on, n.id",
      COLS("id", "type", "occurred_on", "text", "version", "author"), true},
+    {"looked_after",
+     "SELECT legal_status, started_on, ended_on FROM looked_after_periods WHERE person_id = :id"
+     " ORDER BY started_on, id",
+     COLS("legal_status", "started_on", "ended_on"), false},
     {"rectifications",
      "SELECT item_type, item_id, text, created_at FROM rectifications WHERE person_id = :id"
      " ORDER BY id",

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/codelist.h"
 
 enum { PDF_MAX_BYTES = 64 * 1024 * 1024, LABEL_MAX = 64 };
 
@@ -22,7 +23,68 @@ struct pdf {
     cairo_t *cr;
     double y;
     int page;
+    const struct codelist_set *codes;
+    const char *section; /* the part of the record being printed */
 };
+
+/* Coded values, printed by their labels from config/codes: the section, the
+ * field and the code lists to look in (the first that has the code wins; a
+ * case's closure reason comes from its pathway's list). A code no list has
+ * is printed as stored. */
+static const struct {
+    const char *section, *key, *lists[3];
+} CODED[] = {
+    {"details", "sex", {"sex"}},
+    {"details", "gender", {"gender"}},
+    {"details", "ethnicity", {"ethnicity"}},
+    {"details", "language", {"language"}},
+    {"details", "religion", {"religion"}},
+    {"details", "immigration_status", {"immigration_status"}},
+    {"details", "upn_unknown", {"upn_unknown"}},
+    {"disabilities", "code", {"disability"}},
+    {"relationships", "type", {"relationship"}},
+    {"contacts", "source", {"referral_source"}},
+    {"contacts", "decision", {"contact_decision"}},
+    {"cases", "closure_reason", {"closure_reason", "adult_closure_reason", "early_help_closure"}},
+    {"notes", "type", {"note_type"}},
+    {"looked_after", "legal_status", {"legal_status"}},
+};
+
+/* Field names a reader would not guess from the key. */
+static const struct {
+    const char *key, *label;
+} LABELS[] = {
+    {"dob", "Date of birth"},
+    {"dod", "Date of death"},
+    {"expected_dob", "Expected date of birth"},
+    {"dob_estimated", "Date of birth estimated"},
+    {"nhs_number", "NHS number"},
+    {"upn", "Unique pupil number"},
+    {"upn_unknown", "Why there is no UPN"},
+    {"uprn", "UPRN"},
+    {"legacy_id", "Record number in the previous system"},
+    {"code", "Disability"},
+    {"item_type", "Attached to"},
+    {"item_id", "Item number"},
+};
+
+/* The label of a coded value, or NULL when it is not coded or not found. */
+static const char *code_label(const struct pdf *p, const char *key, const char *value)
+{
+    if (!p->codes || !p->section)
+        return NULL;
+    for (size_t i = 0; i < sizeof CODED / sizeof CODED[0]; i++) {
+        if (strcmp(CODED[i].section, p->section) || strcmp(CODED[i].key, key))
+            continue;
+        for (size_t j = 0; j < 3 && CODED[i].lists[j]; j++) {
+            const struct codelist *l = codelist_get(p->codes, CODED[i].lists[j]);
+            const char *label = l ? codelist_label(l, value) : NULL;
+            if (label)
+                return label;
+        }
+    }
+    return NULL;
+}
 
 /* The record's parts, in the order they are printed. */
 static const struct {
@@ -35,6 +97,7 @@ static const struct {
     {"relationships", "Relationships"},
     {"contacts", "Contacts (referrals)"},
     {"cases", "Cases"},
+    {"looked_after", "Looked-after periods"},
     {"steps", "Steps and forms"},
     {"notes", "Case notes"},
     {"rectifications", "Rectification notes"},
@@ -95,9 +158,14 @@ static void para(struct pdf *p, const char *text, const char *font, double inden
     g_object_unref(l);
 }
 
-/* "received_on" -> "Received on". */
+/* "received_on" -> "Received on"; the few in LABELS by name. */
 static void label(const char *key, char *out, size_t size)
 {
+    for (size_t k = 0; k < sizeof LABELS / sizeof LABELS[0]; k++)
+        if (!strcmp(LABELS[k].key, key)) {
+            snprintf(out, size, "%s", LABELS[k].label);
+            return;
+        }
     size_t i = 0;
     for (; key[i] && i + 1 < size; i++)
         out[i] = key[i] == '_' ? ' ' : key[i];
@@ -127,8 +195,9 @@ static void field(struct pdf *p, const char *key, const char *text, double inden
 {
     char name[LABEL_MAX];
     label(key, name, sizeof name);
+    const char *coded = code_label(p, key, text);
     struct buf line = BUF_INIT;
-    buf_printf(&line, "%s: %s", name, text);
+    buf_printf(&line, "%s: %s", name, coded ? coded : text);
     if (!buf_failed(&line))
         para(p, line.data, "DejaVu Sans 9", indent);
     buf_release(&line);
@@ -189,8 +258,9 @@ static void heading(struct pdf *p, const char *title)
     p->y += 4;
 }
 
-static void section(struct pdf *p, const char *title, const json_t *list)
+static void section(struct pdf *p, const char *key, const char *title, const json_t *list)
 {
+    p->section = key;
     heading(p, title);
     size_t n = json_array_size(list);
     if (!n)
@@ -201,13 +271,14 @@ static void section(struct pdf *p, const char *title, const json_t *list)
     }
 }
 
-bool sar_pdf_render(const json_t *doc, char **data, size_t *len, struct err *e)
+bool sar_pdf_render(const json_t *doc, const struct codelist_set *codes, char **data, size_t *len,
+                    struct err *e)
 {
     *data = NULL;
     *len = 0;
     struct buf out;
     buf_init(&out, PDF_MAX_BYTES);
-    struct pdf p = {.y = MARGIN, .page = 1};
+    struct pdf p = {.y = MARGIN, .page = 1, .codes = codes};
     p.surface = cairo_pdf_surface_create_for_stream(write_cb, &out, PAGE_W, PAGE_H);
     cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_TITLE,
                                    "Subject access disclosure");
@@ -223,9 +294,10 @@ bool sar_pdf_render(const json_t *doc, char **data, size_t *len, struct err *e)
          "(UK GDPR Article 15(4), DPA 2018 Schedule 2 Part 3) before this is disclosed.",
          "DejaVu Sans Italic 9", 0);
     heading(&p, "Personal details");
+    p.section = "details";
     item(&p, json_object_get(doc, "details"), 0);
     for (size_t i = 0; i < sizeof SECTIONS / sizeof SECTIONS[0]; i++)
-        section(&p, SECTIONS[i].title, json_object_get(doc, SECTIONS[i].key));
+        section(&p, SECTIONS[i].key, SECTIONS[i].title, json_object_get(doc, SECTIONS[i].key));
     footer(&p);
     cairo_show_page(p.cr);
     cairo_destroy(p.cr);

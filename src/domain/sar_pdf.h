@@ -3,7 +3,8 @@
  * same JSON document sar_export makes (so the two cannot disagree), with cairo
  * and pango: a title page block with the request, then one headed section per
  * part of the record in a fixed order (details, names, addresses, contact
- * details, relationships, contacts, cases, steps and forms, notes,
+ * details, relationships, contacts, cases, looked-after periods, steps and
+ * forms, notes,
  * rectifications, documents, third parties, access log). Every item marked
  * "redaction_review" is printed under a "REDACTION REVIEW" flag; an empty
  * section says "None recorded." so a reader knows it was looked for.
@@ -20,7 +21,12 @@
 
 #include "core/err.h"
 
-/* Render doc to a PDF; *data (malloc'd, the caller's) and *len on success. */
-bool sar_pdf_render(const json_t *doc, char **data, size_t *len, struct err *e);
+struct codelist_set;
+
+/* Render doc to a PDF; *data (malloc'd, the caller's) and *len on success.
+ * Coded values (sex, ethnicity, referral source, legal status...) are printed
+ * by their labels from codes (config/codes; NULL: as stored). */
+bool sar_pdf_render(const json_t *doc, const struct codelist_set *codes, char **data, size_t *len,
+                    struct err *e);
 
 #endif

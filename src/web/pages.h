@@ -126,5 +126,16 @@ void page_retention_hold_lift(struct request *r);
 void page_sar_list(struct request *r);
 void page_sar_create(struct request *r);
 void page_sar_json(struct request *r);
+/* pages_access_grants.c: who may open a record by a manager's grant; granting, revoking */
+void page_person_access(struct request *r);
+void page_person_access_grant(struct request *r);
+void page_person_access_revoke(struct request *r);
+/* pages_rectification.c: adding a rectification note to an item (shown beside it) */
+void page_rect_form(struct request *r);
+void page_rect_add(struct request *r);
+/* pages_looked_after.c: a child's looked-after periods (legal status), recording one */
+void page_looked_after(struct request *r);
+void page_looked_after_add(struct request *r);
+void page_looked_after_end(struct request *r);
 
 #endif

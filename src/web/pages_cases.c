@@ -11,6 +11,7 @@
 #include "domain/trays.h"
 #include "web/page.h"
 #include "web/pages.h"
+#include "web/rect_view.h"
 
 static void due_cell(struct buf *b, int64_t due_at, bool overdue, bool due_today)
 {
@@ -228,7 +229,10 @@ static void render_case(struct request *r, int64_t id, int status, const struct 
 {
     struct case_record c;
     struct err le = ERR_INIT;
-    if (!cases_get(http_ctx(r), id, &c, &le)) {
+    char self[40];
+    snprintf(self, sizeof self, "/cases/%lld", (long long)id);
+    struct rect_view rv;
+    if (!cases_get(http_ctx(r), id, &c, &le) || !rect_view_load(r, c.person_id, self, &rv, &le)) {
         http_reply_err(r, &le);
         return;
     }
@@ -254,6 +258,7 @@ static void render_case(struct request *r, int64_t id, int status, const struct 
     if (c.contact_id)
         html(&b, " · <a class=\"govuk-link\" href=\"/contacts/%D\">the contact</a>", c.contact_id);
     html(&b, "</p>");
+    rect_view_item(&b, &rv, "case", c.id);
     const struct principal *who = http_principal(r);
     if (!strcmp(c.status, "open") && who && access_allows(who, PERM_CASES_ALLOCATE))
         render_allocate(&b, r, &c, e);
@@ -274,6 +279,7 @@ static void render_case(struct request *r, int64_t id, int status, const struct 
             html(&b, " · version %D", s->version);
         html(&b, "</p>");
         render_answers(&b, s->answers);
+        rect_view_item(&b, &rv, "step", s->id);
         html(&b, "</div></div>");
     }
     page_send(&b, r, status);

@@ -17,6 +17,7 @@
 #include "domain/people.h"
 #include "web/page.h"
 #include "web/pages.h"
+#include "web/rect_view.h"
 
 struct contact_form {
     const char *people, *referrer_name, *referrer_role, *referrer_organisation, *referrer_contact,
@@ -288,6 +289,8 @@ void page_contact(struct request *r)
      * (outcome_list); an early help request's own outcomes may not. */
     const struct codelist *decisions =
         http_app(r)->codes ? codelist_get(http_app(r)->codes, "contact_decision") : NULL;
+    char self[40];
+    snprintf(self, sizeof self, "/contacts/%lld", (long long)id);
     struct buf b = BUF_INIT;
     page_begin(&b, r, "Contact");
     html(&b,
@@ -334,6 +337,16 @@ void page_contact(struct request *r)
                  "<a class=\"govuk-link\" href=\"/steps/%D\">Decide<span "
                  "class=\"govuk-visually-hidden\"> for %s</span></a>",
                  p->step_id, p->person_name);
+        /* Each person's rectification notes on this contact (contacts_get has
+         * checked need-to-know on every one of them). */
+        struct rect_view rv;
+        struct err re = ERR_INIT;
+        if (!rect_view_load(r, p->person_id, self, &rv, &re)) {
+            buf_release(&b);
+            http_reply_err(r, &re);
+            return;
+        }
+        rect_view_item(&b, &rv, "contact", c.id);
         html(&b, "</td></tr>");
     }
     html(&b, "</tbody></table>");

@@ -14,6 +14,7 @@
 #include "domain/relationships.h"
 #include "web/page.h"
 #include "web/pages.h"
+#include "web/rect_view.h"
 
 enum { MAP_W = 760, MAP_H = 520, CX = MAP_W / 2, CY = MAP_H / 2, RING = 200 };
 
@@ -61,7 +62,8 @@ static void ecomap(struct buf *b, const char *name, const struct relationship *r
 }
 
 static void rel_table(struct buf *b, struct request *r, int64_t person_id,
-                      const struct relationship *rels, size_t n, bool can_edit)
+                      const struct relationship *rels, size_t n, bool can_edit,
+                      const struct rect_view *rv)
 {
     html(b, "<table class=\"govuk-table\" data-testid=\"relationships\"><caption "
             "class=\"govuk-table__caption govuk-table__caption--m\">Relationships</caption><thead "
@@ -84,6 +86,8 @@ static void rel_table(struct buf *b, struct request *r, int64_t person_id,
         else
             html(b, "%s%s%s", rel->other_name, *rel->professional_org ? ", " : "",
                  rel->professional_org);
+        /* Rectification notes on the relationship, beside whom it names. */
+        rect_view_item(b, rv, "relationship", rel->id);
         html(b, "</td><td class=\"govuk-table__cell\">");
         page_date(b, rel->from_date);
         html(b, "</td><td class=\"govuk-table__cell\">");
@@ -142,7 +146,14 @@ static void render_network(struct request *r, int64_t id, int status, const stru
     struct relationship *rels;
     size_t n;
     struct err le = ERR_INIT;
+    char self[48];
+    struct rect_view rv;
     if (!people_get(http_ctx(r), id, &p, &le) || !rel_list(http_ctx(r), p.id, &rels, &n, &le)) {
+        http_reply_err(r, &le);
+        return;
+    }
+    snprintf(self, sizeof self, "/people/%lld/network", (long long)p.id);
+    if (!rect_view_load(r, p.id, self, &rv, &le)) {
         http_reply_err(r, &le);
         return;
     }
@@ -155,7 +166,7 @@ static void render_network(struct request *r, int64_t id, int status, const stru
          "class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">Network</h1>",
          p.id, name.data);
     ecomap(&b, name.data, rels, n);
-    rel_table(&b, r, p.id, rels, n, access_allows(http_principal(r), PERM_PEOPLE_EDIT));
+    rel_table(&b, r, p.id, rels, n, access_allows(http_principal(r), PERM_PEOPLE_EDIT), &rv);
     if (access_allows(http_principal(r), PERM_PEOPLE_EDIT))
         add_form(&b, r, p.id, e);
     buf_release(&name);

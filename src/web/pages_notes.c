@@ -11,6 +11,7 @@
 #include "domain/notes.h"
 #include "web/page.h"
 #include "web/pages.h"
+#include "web/rect_view.h"
 
 static const char *type_label(struct request *r, const char *code)
 {
@@ -132,7 +133,11 @@ static void render_notes(struct request *r, int64_t person_id, int status,
 {
     struct note_list l;
     struct err le = ERR_INIT;
-    if (!notes_list(http_ctx(r), person_id, &l, &le)) {
+    char self[48];
+    snprintf(self, sizeof self, "/people/%lld/notes", (long long)person_id);
+    struct rect_view rv;
+    if (!notes_list(http_ctx(r), person_id, &l, &le) ||
+        !rect_view_load(r, person_id, self, &rv, &le)) {
         http_reply_err(r, &le);
         return;
     }
@@ -176,7 +181,9 @@ static void render_notes(struct request *r, int64_t person_id, int status,
              "class=\"govuk-link\" href=\"/people/%D/notes/%D\">%s</a></h2>",
              person_id, n->id, type_label(r, n->type));
         note_meta(&b, n->occurred_on, n->author_name, n->version);
-        html(&b, "<div class=\"govuk-body cw-note-text\">%s</div></div>", n->text);
+        html(&b, "<div class=\"govuk-body cw-note-text\">%s</div>", n->text);
+        rect_view_item(&b, &rv, "note", n->id);
+        html(&b, "</div>");
     }
     page_send(&b, r, status);
 }
@@ -236,7 +243,12 @@ static void render_note(struct request *r, int64_t person_id, int64_t note_id, i
 {
     struct note n;
     struct err le = ERR_INIT;
-    if (!notes_get(http_ctx(r), person_id, note_id, &n, &le)) {
+    char self[64];
+    snprintf(self, sizeof self, "/people/%lld/notes/%lld", (long long)person_id,
+             (long long)note_id);
+    struct rect_view rv;
+    if (!notes_get(http_ctx(r), person_id, note_id, &n, &le) ||
+        !rect_view_load(r, person_id, self, &rv, &le)) {
         http_reply_err(r, &le);
         return;
     }
@@ -258,6 +270,7 @@ static void render_note(struct request *r, int64_t person_id, int64_t note_id, i
          n.person_name, n.id, type_label(r, n.type));
     note_meta(&b, n.occurred_on, n.author_name, n.version);
     html(&b, "<div class=\"govuk-body cw-note-text\" data-testid=\"note-text\">%s</div>", n.text);
+    rect_view_item(&b, &rv, "note", n.id);
     if (who && who->user_id == n.author_id && access_allows(who, PERM_PEOPLE_EDIT)) {
         struct note_input cur = {n.type, n.occurred_on, n.text};
         html(&b,

@@ -9,6 +9,7 @@
 #include "domain/people.h"
 #include "web/page.h"
 #include "web/pages.h"
+#include "web/rect_view.h"
 
 /* --- form pieces ----------------------------------------------------------- */
 
@@ -309,6 +310,13 @@ static void render_person(struct request *r, int64_t id, int status, const struc
         http_reply_err(r, &le);
         return;
     }
+    char self[40];
+    snprintf(self, sizeof self, "/people/%lld", (long long)p.id);
+    struct rect_view rv;
+    if (!rect_view_load(r, p.id, self, &rv, &le)) {
+        http_reply_err(r, &le);
+        return;
+    }
     struct buf b = BUF_INIT, name = BUF_INIT;
     buf_printf(&name, "%s %s", p.forenames, p.surname);
     page_begin(&b, r, name.data);
@@ -356,6 +364,7 @@ static void render_person(struct request *r, int64_t id, int status, const struc
     row(&b, "Disabilities", dis.data);
     buf_release(&dis);
     html(&b, "</dl>");
+    rect_view_item(&b, &rv, "person", p.id);
     bool can_edit = access_allows(http_principal(r), PERM_PEOPLE_EDIT);
     /* Everything else about the person, one list of links. */
     html(&b,
@@ -373,6 +382,20 @@ static void render_person(struct request *r, int64_t id, int status, const struc
         html(&b,
              "<li><a class=\"govuk-link\" href=\"/people/%D/seen-by\">Who has seen this "
              "record</a></li>",
+             p.id);
+    html(&b,
+         "<li><a class=\"govuk-link\" href=\"/people/%D/looked-after\">Looked-after periods"
+         "</a></li>",
+         p.id);
+    if (access_allows(http_principal(r), PERM_SAR))
+        html(&b,
+             "<li><a class=\"govuk-link\" href=\"/subject-access?q=%%23%D#record\">Record a "
+             "subject access request</a></li>",
+             p.id);
+    if (access_allows(http_principal(r), PERM_ACCESS_GRANT))
+        html(&b,
+             "<li><a class=\"govuk-link\" href=\"/people/%D/access\">Access to this record"
+             "</a></li>",
              p.id);
     if (can_edit)
         html(&b,
@@ -394,24 +417,29 @@ static void render_person(struct request *r, int64_t id, int status, const struc
              *a->from_date ? "from " : "", a->from_date, *a->to_date ? " to " : "");
         if (*a->to_date)
             html(&b, "<span class=\"govuk-body-s\">%s</span>", a->to_date);
+        rect_view_item(&b, &rv, "address", a->id);
     }
     html(&b, "<h2 class=\"govuk-heading-m\">Other names</h2>");
     if (!p.nnames)
         html(&b, "<p class=\"govuk-body\">None recorded.</p>");
-    for (size_t i = 0; i < p.nnames; i++)
+    for (size_t i = 0; i < p.nnames; i++) {
         html(&b,
              "<p class=\"govuk-body\" data-testid=\"other-name\">%s %s <span "
              "class=\"govuk-body-s\">(%s%s%s%s%s)</span></p>",
              p.names[i].forenames, p.names[i].surname, p.names[i].kind,
              *p.names[i].from_date ? " from " : "", p.names[i].from_date,
              *p.names[i].to_date ? " until " : "", p.names[i].to_date);
+        rect_view_item(&b, &rv, "name", p.names[i].id);
+    }
     html(&b, "<h2 class=\"govuk-heading-m\">Contact details</h2>");
     if (!p.ncontacts)
         html(&b, "<p class=\"govuk-body\">None recorded.</p>");
-    for (size_t i = 0; i < p.ncontacts; i++)
+    for (size_t i = 0; i < p.ncontacts; i++) {
         html(&b, "<p class=\"govuk-body\">%s (%s%s): %s</p>", p.contacts[i].kind,
              p.contacts[i].label, p.contacts[i].preferred ? ", preferred" : "",
              p.contacts[i].value);
+        rect_view_item(&b, &rv, "contact_detail", p.contacts[i].id);
+    }
     if (can_edit) {
         html(&b,
              "<details class=\"govuk-details\"><summary class=\"govuk-details__summary\"><span "

@@ -7,10 +7,83 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/people.h"
 #include "domain/sar.h"
 #include "domain/sar_pdf.h"
 #include "web/page.h"
 #include "web/pages.h"
+
+/* The person is found with the people search (name, date of birth, NHS
+ * number...; restricted records without a grant are left out) and chosen
+ * from its results; the search is kept in the form so a refusal shows the
+ * same choice again. */
+enum { SAR_PAGE_MATCHES = 20 };
+
+static void request_form(struct buf *b, struct request *r, const struct err *fe)
+{
+    const char *q = http_query(r, "q");
+    if (!q)
+        q = http_form(r, "q");
+    const char *chosen = fe ? http_form(r, "person_id") : NULL;
+    struct person_candidate c[SAR_PAGE_MATCHES];
+    size_t n = 0;
+    struct err se = ERR_INIT;
+    bool searched = q && *q;
+    if (searched)
+        people_search(http_ctx(r), q, c, SAR_PAGE_MATCHES, &n, &se);
+    html(b, "<h2 class=\"govuk-heading-m\" id=\"record\">Record a request</h2><form "
+            "method=\"get\" action=\"/subject-access#record\" role=\"search\">");
+    page_input(b, "q", "Find the person",
+               "Name, date of birth, NHS number, postcode or #record number", q ? q : "", "search",
+               "off", &se);
+    html(b, "<button class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\" "
+            "id=\"find-person\">Search</button></form>");
+    html(b, "<form method=\"post\" action=\"/subject-access\" novalidate>");
+    page_csrf(b, r);
+    html(b, "<input type=\"hidden\" name=\"q\" value=\"%s\">", q ? q : "");
+    bool bad = fe && fe->code && !strcmp(fe->field, "person_id");
+    html(b,
+         "<div class=\"govuk-form-group%s\"><fieldset class=\"govuk-fieldset\" id=\"person_id\">"
+         "<legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">Whose record"
+         "</legend>",
+         bad ? " govuk-form-group--error" : "");
+    if (bad)
+        html(b,
+             "<p class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:"
+             "</span> %s</p>",
+             fe->message);
+    if (!searched)
+        html(b, "<p class=\"govuk-body\" data-testid=\"search-first\">Find the person "
+                "above, then choose them here.</p>");
+    else if (!n)
+        html(b,
+             "<p class=\"govuk-body\" data-testid=\"no-results\">No one found for "
+             "&lsquo;%s&rsquo;.</p>",
+             q);
+    html(b, "<div class=\"govuk-radios govuk-radios--small\" data-module=\"govuk-radios\">");
+    for (size_t i = 0; i < n; i++) {
+        char v[24];
+        snprintf(v, sizeof v, "%lld", (long long)c[i].id);
+        html(b,
+             "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" "
+             "id=\"person-%D\" name=\"person_id\" type=\"radio\" value=\"%D\"%s "
+             "data-testid=\"candidate\"><label class=\"govuk-label govuk-radios__label\" "
+             "for=\"person-%D\">%s %s, born ",
+             c[i].id, c[i].id, (chosen && !strcmp(chosen, v)) || n == 1 ? " checked" : "", c[i].id,
+             c[i].forenames, c[i].surname);
+        page_date(b, *c[i].dob ? c[i].dob : "unknown");
+        html(b, "%s%s (record %D)</label></div>", *c[i].nhs_number ? ", NHS number " : "",
+             c[i].nhs_number, c[i].id);
+    }
+    html(b, "</div></fieldset></div>");
+    page_input(b, "requester", "Who made the request",
+               "For example: the person themselves, or their solicitor on their behalf",
+               fe ? http_form(r, "requester") : "", "text", "off", fe);
+    page_date_input(b, "received_on", "Date received", "For example, 31 1 2026",
+                    fe ? page_form_date(r, "received_on") : "", fe);
+    html(b, "<button class=\"govuk-button\" data-module=\"govuk-button\" id=\"record-request\">"
+            "Record the request</button></form>");
+}
 
 static void render(struct request *r, int status, const struct err *fe)
 {
@@ -59,18 +132,7 @@ static void render(struct request *r, int status, const struct err *fe)
         }
         html(&b, "</tbody></table>");
     }
-    html(&b, "<h2 class=\"govuk-heading-m\">Record a request</h2><form method=\"post\" "
-             "action=\"/subject-access\" novalidate>");
-    page_csrf(&b, r);
-    page_input(&b, "person_id", "Person record number", "The number shown on the person's record",
-               fe ? http_form(r, "person_id") : "", "text", "off", fe);
-    page_input(&b, "requester", "Who made the request",
-               "For example: the person themselves, or their solicitor on their behalf",
-               fe ? http_form(r, "requester") : "", "text", "off", fe);
-    page_date_input(&b, "received_on", "Date received", "For example, 31 1 2026",
-                    fe ? page_form_date(r, "received_on") : "", fe);
-    html(&b, "<button class=\"govuk-button\" data-module=\"govuk-button\" id=\"record-request\">"
-             "Record the request</button></form>");
+    request_form(&b, r, fe);
     page_send(&b, r, status);
 }
 
@@ -86,7 +148,7 @@ void page_sar_create(struct request *r)
     char *end = NULL;
     long long person = given ? strtoll(given, &end, 10) : 0;
     if (!given || end == given || *end || person <= 0) {
-        err_set(&e, ERR_INVALID, "person_id", "Enter the person's record number");
+        err_set(&e, ERR_INVALID, "person_id", "Find the person and choose them");
         render(r, 422, &e);
         return;
     }

@@ -15,6 +15,7 @@
 #include "domain/workflow_def.h"
 #include "web/page.h"
 #include "web/pages.h"
+#include "web/rect_view.h"
 
 enum { MAX_CODES = 50 };
 
@@ -241,7 +242,11 @@ static void render(struct request *r, int64_t id, int status, const json_t *post
     struct case_step s;
     struct case_record c;
     struct err le = ERR_INIT;
-    if (!cases_step_get(http_ctx(r), id, &s, &le) || !cases_get(http_ctx(r), s.case_id, &c, &le)) {
+    char self[40];
+    snprintf(self, sizeof self, "/steps/%lld", (long long)id);
+    struct rect_view rv;
+    if (!cases_step_get(http_ctx(r), id, &s, &le) || !cases_get(http_ctx(r), s.case_id, &c, &le) ||
+        !rect_view_load(r, c.person_id, self, &rv, &le)) {
         http_reply_err(r, &le);
         return;
     }
@@ -265,6 +270,8 @@ static void render(struct request *r, int64_t id, int status, const json_t *post
     else
         html(&b, "<p class=\"govuk-body\" data-testid=\"step-status\">%s%s%s</p>", s.status,
              *s.outcome ? " · outcome: " : "", s.outcome);
+    /* Rectification notes on the step: the answers above are left as recorded. */
+    rect_view_item(&b, &rv, "step", s.id);
     if (s.assigned_user_id)
         html(&b,
              "<p class=\"govuk-body\" data-testid=\"assigned\">Given to worker %D alone (not "

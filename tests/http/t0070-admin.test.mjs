@@ -150,6 +150,7 @@ const ALLOWED = {
   PERM_OVERRIDE_REVIEW: ['administrator', 'manager'],
   PERM_RETENTION: ['administrator', 'manager'],
   PERM_SAR: ['administrator', 'auditor'],
+  PERM_ACCESS_GRANT: ['administrator', 'manager'],
 };
 
 function routeTable() {

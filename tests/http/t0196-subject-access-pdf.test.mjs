@@ -45,7 +45,7 @@ after(async () => { await server.stop(); });
 
 test('the PDF holds every section of the record, third parties flagged', async () => {
   const tia = await ok(await pat('POST', '/api/v1/people', {
-    forenames: 'Tia', surname: 'Rowan', dob: '2013-06-07', confirm_new: true,
+    forenames: 'Tia', surname: 'Rowan', dob: '2013-06-07', sex: 'F', confirm_new: true,
     address: { line1: '5 Elm Close', town: 'Northtown', postcode: 'SW1A 2AA' },
   }), 201);
   const dad = await ok(await pat('POST', '/api/v1/people', { forenames: 'Dev', surname: 'Rowan', confirm_new: true }), 201);
@@ -64,6 +64,7 @@ test('the PDF holds every section of the record, third parties flagged', async (
   await ok(await pat('POST', `/api/v1/people/${tia.id}/notes`, { type: 'home_visit', occurred_on: '2026-02-02', text: long }), 201);
   await ok(await pat('POST', `/api/v1/people/${tia.id}/rectifications`,
     { item_type: 'note', item_id: note.id, text: 'Tia says Dev was not there.' }), 201);
+  await ok(await pat('POST', `/api/v1/people/${tia.id}/looked-after`, { legal_status: 'V2', started_on: '2025-03-01', ended_on: '2025-04-01' }), 201);
   await ok(await pat('GET', `/api/v1/people/${tia.id}`));
   const req = await ok(await ivy('POST', `/api/v1/people/${tia.id}/subject-access`,
     { received_on: '2026-01-31', requester: 'Tia Rowan' }), 201);
@@ -82,19 +83,26 @@ test('the PDF holds every section of the record, third parties flagged', async (
   const { text, pages } = pdfText(bytes);
   assert.ok(pages >= 2, `pages ${pages}`);
   for (const heading of ['Subject access disclosure', 'Personal details', 'Names', 'Address history',
-    'Contact details', 'Relationships', 'Contacts (referrals)', 'Cases', 'Steps and forms', 'Case notes',
+    'Contact details', 'Relationships', 'Contacts (referrals)', 'Cases', 'Looked-after periods', 'Steps and forms', 'Case notes',
     'Rectification notes', 'Documents', 'Other people named in this record (third parties)',
     'Who has seen this record']) {
     assert.ok(text.includes(heading), `no section "${heading}" in:\n${text}`);
   }
   for (const known of ['Received on: 2026-01-31', 'Due on: 2026-02-28', 'Requester: Tia Rowan',
-    'Forenames: Tia', 'Dob: 2013-06-07', 'Forenames: Tiana', '5 Elm Close', '8 Ash Walk', '01632 960777',
+    'Forenames: Tia', 'Date of birth: 2013-06-07', 'Forenames: Tiana', '5 Elm Close', '8 Ash Walk', '01632 960777',
     'Other: Dev Rowan', 'Concern: Tia has missed three appointments.', 'Step: contact',
     'Visited Tia at home with Dev present.', 'Sentence 0 of the long', 'Sentence 159 of the long visit record.',
     'Tia says Dev was not there.', 'Referrer name: Lena Nurse', 'Name: Dev Rowan', 'Name: Lena Nurse',
     'ivy', 'sar.export', 'pat', 'person.view', 'None recorded.', 'REDACTION REVIEW']) {
     assert.ok(text.includes(known), `"${known}" missing from:\n${text}`);
   }
+  // Coded values by their labels from config/codes, not the codes.
+  for (const label of ['Sex: Female', 'Source: Health services', 'Type: Home visit',
+    'Legal status: Single period of accommodation under section 20', 'Started on: 2025-03-01']) {
+    assert.ok(text.includes(label), `"${label}" missing from:\n${text}`);
+  }
+  for (const raw of ['Sex: F\n', 'Source: 3A', 'Type: home_visit', 'Legal status: V2'])
+    assert.ok(!text.includes(raw), `raw code "${raw}" in:\n${text}`);
   // The step's form answers are printed field by field, not as raw JSON.
   assert.ok(!text.includes('{"'), text);
   // The PDF export is audited on the person like the JSON one.

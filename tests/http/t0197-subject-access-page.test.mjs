@@ -37,6 +37,27 @@ test('record a request on the page, see its due date, download JSON and PDF', as
   assert.match(page.text_, /data-testid="no-requests"/);
   assert.match(page.text_, /href="\/subject-access"/); // in the menu
 
+  // The person is found with the people search, not by typing a record number:
+  // by name, by date of birth, by record number (the person page's link).
+  assert.match(page.text_, /data-testid="search-first"/);
+  for (const q of ['una larch', '2014-01-02', '#' + person]) {
+    const found = await c.get(`/subject-access?q=${encodeURIComponent(q)}`);
+    assert.equal(found.status, 200);
+    const radios = [...found.text_.matchAll(/name="person_id" type="radio" value="(\d+)"/g)].map((m) => Number(m[1]));
+    assert.deepEqual(radios, [person], q);
+    assert.match(found.text_, /Una Larch, born/);
+  }
+  const none = await c.get('/subject-access?q=Zebedee+Nobody');
+  assert.match(none.text_, /data-testid="no-results"/);
+  const personPage = await c.get(`/people/${person}`);
+  assert.ok(personPage.text_.includes(`href="/subject-access?q=%23${person}#record"`), 'a link from the person page');
+  // The search is kept when a refusal comes back.
+  const kept = await c.postForm('/subject-access', {
+    csrf_token: csrfFrom(page.text_), q: 'una larch', person_id: String(person), requester: '',
+  });
+  assert.equal(kept.status, 422);
+  assert.match(kept.text_, new RegExp(`value="${person}" checked`));
+
   // Refusals come back on the page with the field named.
   for (const [fields, field] of [[{ person_id: 'x', requester: 'Una' }, 'person_id'],
     [{ person_id: '999999', requester: 'Una' }, 'person_id'], [{ person_id: String(person), requester: '' }, 'requester']]) {

@@ -54,6 +54,8 @@ static const struct expected_row expected[] = {
     {"retention.manage", {true, true, false, false, false, false, false}},
     /* Subject access: information governance (the auditor) and administrators. */
     {"sar.manage", {true, false, false, true, false, false, false}},
+    /* A manager grants team members access to a record; administrators any. */
+    {"access.grant", {true, true, false, false, false, false, false}},
 };
 
 static const struct expected_row *expected_for(enum perm p)

@@ -95,20 +95,56 @@ static void test_children_25th_birthday(void **state)
 static void test_looked_after_75th_birthday(void **state)
 {
     (void)state;
+    /* The shipped rule fires on a recorded looked-after period
+     * (domain/looked_after), not on a step. */
+    assert_true(shipped.rules[0].looked_after);
+    assert_int_equal(shipped.rules[0].nsteps, 0);
     static const char *const steps[] = {"contact", "placement"};
     struct retention_person p = {.dob = day("2010-06-15"),
                                  .last_involvement = day("2024-03-01"),
                                  .domains = DOMAIN_CHILDREN,
-                                 .steps = steps,
-                                 .nsteps = 2};
+                                 .looked_after = true};
     struct retention_result r;
     retention_compute(&shipped, &p, &r);
     /* Both child rules apply; the later date (75th birthday) wins. */
     assert_date(&r, "looked_after", "2085-06-15");
-    /* Without a looked-after step, the 25th birthday. */
-    p.nsteps = 1;
+    /* Born on 29 February: the 75th birthday is 28 February in a common year. */
+    p.dob = day("2008-02-29");
+    retention_compute(&shipped, &p, &r);
+    assert_date(&r, "looked_after", "2083-02-28");
+    /* Not looked after: the 25th birthday, whatever the steps are called. */
+    p.dob = day("2010-06-15");
+    p.looked_after = false;
+    p.steps = steps;
+    p.nsteps = 2;
     retention_compute(&shipped, &p, &r);
     assert_date(&r, "children", "2035-06-15");
+    /* Looked after but only known to adults' services now: a children's rule
+     * needs a children's case. */
+    p.looked_after = true;
+    p.domains = DOMAIN_ADULTS;
+    retention_compute(&shipped, &p, &r);
+    assert_date(&r, "adults", "2032-03-01");
+    /* Looked after, date of birth unknown: never due (not the adults' date). */
+    p.domains = DOMAIN_CHILDREN | DOMAIN_ADULTS;
+    p.dob = INT64_MIN;
+    retention_compute(&shipped, &p, &r);
+    assert_false(r.scheduled);
+    assert_non_null(strstr(r.why, "date of birth unknown"));
+    /* A council's own file can still name steps; WHEN looked_after parses. */
+    struct retention_rules own;
+    struct err e = ERR_INIT;
+    assert_true(retention_rules_parse("la\tchildren\tlooked_after\tbirth\t80\tL\n"
+                                      "st\tchildren\tstep=placement\tbirth\t30\tS\n",
+                                      &own, &e));
+    p.dob = day("2010-06-15");
+    p.domains = DOMAIN_CHILDREN;
+    retention_compute(&own, &p, &r);
+    assert_date(&r, "la", "2090-06-15");
+    p.looked_after = false;
+    retention_compute(&own, &p, &r);
+    assert_date(&r, "st", "2040-06-15");
+    retention_rules_free(&own);
 }
 
 static void test_adults_8_years_after_last_involvement(void **state)
