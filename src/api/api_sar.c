@@ -82,7 +82,7 @@ void api_sar_pdf(struct request *r)
         http_reply_err(r, &e);
         return;
     }
-    bool ok = sar_pdf_render(doc, http_app(r)->codes, &pdf, &len, &e);
+    bool ok = sar_pdf_render(doc, http_app(r)->codes, http_app(r)->workflows, &pdf, &len, &e);
     json_decref(doc);
     if (!ok) {
         http_reply_err(r, &e);

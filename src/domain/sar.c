@@ -66,11 +66,11 @@ static const struct section sections[] = {
      COLS("id", "pathway", "version", "received_at", "status", "closed_at", "closure_reason"),
      false},
     {"steps",
-     "SELECT s.case_id, s.step, s.status, s.started_at, s.due_at, s.outcome, s.completed_at,"
-     " s.answers FROM case_steps s JOIN cases c ON c.id = s.case_id WHERE c.person_id = :id"
-     " ORDER BY s.id",
-     COLS("case_id", "step", "status", "started_at", "due_at", "outcome", "completed_at",
-          "answers"),
+     "SELECT s.case_id, c.pathway, c.version, s.step, s.status, s.started_at, s.due_at,"
+     " s.outcome, s.completed_at, s.answers FROM case_steps s JOIN cases c ON c.id = s.case_id"
+     " WHERE c.person_id = :id ORDER BY s.id",
+     COLS("case_id", "pathway", "version", "step", "status", "started_at", "due_at", "outcome",
+          "completed_at", "answers"),
      true},
     {"notes",
      "SELECT n.id, n.type, n.occurred_on, n.body, n.version, u.display_name FROM notes n"

@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/codelist.h"
+#include "domain/workflow_def.h"
 
 enum { PDF_MAX_BYTES = 64 * 1024 * 1024, LABEL_MAX = 64 };
 
@@ -24,7 +26,9 @@ struct pdf {
     double y;
     int page;
     const struct codelist_set *codes;
-    const char *section; /* the part of the record being printed */
+    const struct workflow_set *workflows;
+    const char *section;              /* the part of the record being printed */
+    const struct workflow_step *step; /* the definition of the step being printed, or NULL */
 };
 
 /* Coded values, printed by their labels from config/codes: the section, the
@@ -191,16 +195,78 @@ static void value_text(struct buf *b, const json_t *v)
     }
 }
 
+static void line(struct pdf *p, const char *name, const char *text, double indent)
+{
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "%s: %s", name, text);
+    if (!buf_failed(&b))
+        para(p, b.data, "DejaVu Sans 9", indent);
+    buf_release(&b);
+}
+
+/* An instant kept as seconds (received_at, started_at...): printed as a
+ * date and time in London. */
+static bool is_instant(const char *key, const char *text)
+{
+    size_t n = strlen(key);
+    if (n < 3 || strcmp(key + n - 3, "_at") || !*text || strlen(text) > 12)
+        return false;
+    for (const char *c = text; *c; c++)
+        if (!isdigit((unsigned char)*c))
+            return false;
+    return true;
+}
+
 static void field(struct pdf *p, const char *key, const char *text, double indent)
 {
     char name[LABEL_MAX];
     label(key, name, sizeof name);
     const char *coded = code_label(p, key, text);
-    struct buf line = BUF_INIT;
-    buf_printf(&line, "%s: %s", name, coded ? coded : text);
-    if (!buf_failed(&line))
-        para(p, line.data, "DejaVu Sans 9", indent);
-    buf_release(&line);
+    if (p->step && !strcmp(key, "step"))
+        coded = p->step->title;
+    else if (p->step && !strcmp(key, "outcome")) {
+        const struct workflow_outcome *o = workflow_step_outcome(p->step, text);
+        coded = o ? o->label : NULL;
+    }
+    struct buf when = BUF_INIT;
+    if (!coded && is_instant(key, text)) {
+        clock_format_london(&when, strtoll(text, NULL, 10));
+        coded = buf_failed(&when) ? NULL : when.data;
+    }
+    line(p, name, coded ? coded : text, indent);
+    buf_release(&when);
+}
+
+/* One form answer by its field's label; a coded answer (or each of several)
+ * by its code list's label. */
+static void answer(struct pdf *p, const char *key, const json_t *v, double indent)
+{
+    const struct workflow_field *f = p->step ? workflow_step_field(p->step, key) : NULL;
+    const struct codelist *l = f && f->list && p->codes ? codelist_get(p->codes, f->list) : NULL;
+    struct buf b = BUF_INIT;
+    if (l && (json_is_string(v) || json_is_array(v))) {
+        size_t n = json_is_array(v) ? json_array_size(v) : 1;
+        for (size_t i = 0; i < n; i++) {
+            const json_t *one = json_is_array(v) ? json_array_get(v, i) : v;
+            const char *code = json_string_value(one);
+            const char *text = code ? codelist_label(l, code) : NULL;
+            if (i)
+                buf_puts(&b, "; ");
+            if (text || code)
+                buf_puts(&b, text ? text : code);
+            else
+                value_text(&b, one);
+        }
+    } else {
+        value_text(&b, v);
+    }
+    if (!buf_failed(&b) && b.len) {
+        if (f)
+            line(p, f->label, b.data, indent);
+        else
+            field(p, key, b.data, indent);
+    }
+    buf_release(&b);
 }
 
 /* A step's form answers are a JSON object kept as text: one line each. */
@@ -215,19 +281,21 @@ static void answers(struct pdf *p, const char *text, double indent)
     para(p, "Form answers:", "DejaVu Sans 9", indent);
     const char *k;
     json_t *v;
-    json_object_foreach(form, k, v)
-    {
-        struct buf b = BUF_INIT;
-        value_text(&b, v);
-        if (!buf_failed(&b) && b.len)
-            field(p, k, b.data, indent + 12);
-        buf_release(&b);
-    }
+    json_object_foreach(form, k, v) answer(p, k, v, indent + 12);
     json_decref(form);
 }
 
 static void item(struct pdf *p, const json_t *o, double indent)
 {
+    p->step = NULL;
+    if (p->workflows && p->section && !strcmp(p->section, "steps")) {
+        const char *version = json_string_value(json_object_get(o, "version"));
+        const char *pathway = json_string_value(json_object_get(o, "pathway"));
+        const struct workflow_def *d =
+            pathway && version ? workflow_set_get(p->workflows, pathway, atoi(version)) : NULL;
+        const char *step = json_string_value(json_object_get(o, "step"));
+        p->step = d && step ? workflow_def_step(d, step) : NULL;
+    }
     if (json_is_true(json_object_get(o, "redaction_review")))
         para(p, "REDACTION REVIEW: may name other people; review before disclosure",
              "DejaVu Sans Bold 8", indent);
@@ -271,14 +339,14 @@ static void section(struct pdf *p, const char *key, const char *title, const jso
     }
 }
 
-bool sar_pdf_render(const json_t *doc, const struct codelist_set *codes, char **data, size_t *len,
-                    struct err *e)
+bool sar_pdf_render(const json_t *doc, const struct codelist_set *codes,
+                    const struct workflow_set *workflows, char **data, size_t *len, struct err *e)
 {
     *data = NULL;
     *len = 0;
     struct buf out;
     buf_init(&out, PDF_MAX_BYTES);
-    struct pdf p = {.y = MARGIN, .page = 1, .codes = codes};
+    struct pdf p = {.y = MARGIN, .page = 1, .codes = codes, .workflows = workflows};
     p.surface = cairo_pdf_surface_create_for_stream(write_cb, &out, PAGE_W, PAGE_H);
     cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_TITLE,
                                    "Subject access disclosure");

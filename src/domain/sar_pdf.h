@@ -22,11 +22,15 @@
 #include "core/err.h"
 
 struct codelist_set;
+struct workflow_set;
 
 /* Render doc to a PDF; *data (malloc'd, the caller's) and *len on success.
  * Coded values (sex, ethnicity, referral source, legal status...) are printed
- * by their labels from codes (config/codes; NULL: as stored). */
-bool sar_pdf_render(const json_t *doc, const struct codelist_set *codes, char **data, size_t *len,
-                    struct err *e);
+ * by their labels from codes (config/codes; NULL: as stored); a step by its
+ * title, its outcome and form fields by their labels and its coded answers by
+ * their code lists' labels, from the definition its case keeps in workflows
+ * (NULL, or a definition no longer loaded: as stored). */
+bool sar_pdf_render(const json_t *doc, const struct codelist_set *codes,
+                    const struct workflow_set *workflows, char **data, size_t *len, struct err *e);
 
 #endif

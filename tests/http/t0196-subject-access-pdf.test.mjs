@@ -90,7 +90,7 @@ test('the PDF holds every section of the record, third parties flagged', async (
   }
   for (const known of ['Received on: 2026-01-31', 'Due on: 2026-02-28', 'Requester: Tia Rowan',
     'Forenames: Tia', 'Date of birth: 2013-06-07', 'Forenames: Tiana', '5 Elm Close', '8 Ash Walk', '01632 960777',
-    'Other: Dev Rowan', 'Concern: Tia has missed three appointments.', 'Step: contact',
+    'Other: Dev Rowan', 'Concern: Tia has missed three appointments.', 'Step: Contact and front-door decision',
     'Visited Tia at home with Dev present.', 'Sentence 0 of the long', 'Sentence 159 of the long visit record.',
     'Tia says Dev was not there.', 'Referrer name: Lena Nurse', 'Name: Dev Rowan', 'Name: Lena Nurse',
     'ivy', 'sar.export', 'pat', 'person.view', 'None recorded.', 'REDACTION REVIEW']) {
@@ -103,8 +103,15 @@ test('the PDF holds every section of the record, third parties flagged', async (
   }
   for (const raw of ['Sex: F\n', 'Source: 3A', 'Type: home_visit', 'Legal status: V2'])
     assert.ok(!text.includes(raw), `raw code "${raw}" in:\n${text}`);
-  // The step's form answers are printed field by field, not as raw JSON.
+  // The step's form answers are printed field by field, not as raw JSON: by the labels of the
+  // definition the case keeps, coded answers by their code list's labels.
   assert.ok(!text.includes('{"'), text);
+  for (const label of ['What the concern is: Tia has missed three appointments.', 'Source of the contact: Health services'])
+    assert.ok(text.includes(label), `"${label}" missing from:\n${text}`);
+  assert.ok(!text.includes('Step: contact\n'), text);
+  // Instants kept as seconds are printed as dates and times, GOV.UK style.
+  assert.match(text, /Received at: \d{1,2} [A-Z][a-z]+ 20\d\d at \d{1,2}(:\d\d)?[ap]m/);
+  assert.ok(!/Received at: \d{9,}/.test(text), text);
   // The PDF export is audited on the person like the JSON one.
   const seen = spawnSync('sqlite3', [server.db, `select count(*) from audit where action = 'sar.export' and record_id = '${tia.id}'`], { encoding: 'utf8' });
   assert.equal(seen.stdout.trim(), '1');
