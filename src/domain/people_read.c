@@ -170,21 +170,21 @@ bool people_get(struct ctx *x, int64_t id, struct person *out, struct err *e)
 {
     if (!access_require(x->who, PERM_PEOPLE_VIEW, e))
         return false;
-    /* Need-to-know in a read transaction, before taking the write lock for
-     * the view's audit row (its queries would otherwise hold up every
-     * writer); a merged-away id (ERR_CONFLICT) is checked below on the
-     * record it leads to. */
+    /* Everything is read in a read transaction; only the view's audit row
+     * takes the write lock, in its own short transaction committed before
+     * the answer (reading under the write lock would hold up every writer).
+     * A merged-away id (ERR_CONFLICT from need-to-know) is checked below on
+     * the record it leads to. */
+    if (!store_begin(x->conn, false, e))
+        return false;
+    bool ok = false;
     struct err pre = ERR_INIT;
-    bool checked = store_begin(x->conn, false, e) && ntk_require(x, id, ACTION_VIEW, &pre);
-    store_rollback(x->conn);
+    bool checked = ntk_require(x, id, ACTION_VIEW, &pre);
     if (!checked && pre.code != ERR_CONFLICT) {
         if (pre.code != ERR_NONE)
             *e = pre;
-        return false;
-    }
-    bool ok = false;
-    if (!store_begin(x->conn, true, e))
         goto done;
+    }
     if (!people_load_row(x, id, out, e))
         goto done;
     /* A merged-away id stays resolvable: follow it to the surviving record
@@ -200,7 +200,9 @@ bool people_get(struct ctx *x, int64_t id, struct person *out, struct err *e)
     if (!people_visible(x, out->id, out->restricted, e) ||
         (!checked && !ntk_require(x, out->id, ACTION_VIEW, e)) || !load_children(x, out, e))
         goto done;
-    ok = ctx_audit(x, "person.view", "person", out->id, NULL,
+    store_rollback(x->conn); /* nothing was written: ends the read */
+    ok = store_begin(x->conn, true, e) &&
+         ctx_audit(x, "person.view", "person", out->id, NULL,
                    out->id != id ? "opened through a merged-away id" : NULL, e) &&
          store_commit(x->conn, e);
     out->merged_into = out->id != id ? out->id : 0;
