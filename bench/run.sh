@@ -84,14 +84,16 @@ sqlite3 -separator $'\t' "$DB" "SELECT p.forenames, p.surname, COALESCE(p.dob, '
 USER_NAME=$(sqlite3 "$DB" "SELECT username FROM users WHERE role = 'practitioner' ORDER BY id LIMIT 1")
 TOKEN=$(./build/casework token create "$USER_NAME" bench --database "$DB")
 # The worker whose open cases are nearest 40 (their tray; they also record
-# contacts and decide them), and the largest team with its manager.
+# contacts and decide them), and the largest team holding open cases (the
+# front door's team holds none) with its manager.
 read -r TRAY_USER TRAY_CASES < <(sqlite3 -separator ' ' "$DB" "SELECT u.username, COUNT(c.id)
   FROM users u JOIN cases c ON c.allocated_user_id = u.id AND c.status = 'open'
   WHERE u.role = 'practitioner' GROUP BY u.id ORDER BY ABS(COUNT(c.id) - 40), u.id LIMIT 1")
 read -r TEAM_ID TEAM_SIZE MANAGER < <(sqlite3 -separator ' ' "$DB" "SELECT t.id,
   (SELECT COUNT(*) FROM user_teams x WHERE x.team_id = t.id), (SELECT u.username FROM users u
   JOIN user_teams m ON m.user_id = u.id WHERE m.team_id = t.id AND u.role = 'manager' LIMIT 1)
-  FROM teams t ORDER BY 2 DESC, t.id LIMIT 1")
+  FROM teams t WHERE EXISTS (SELECT 1 FROM cases c WHERE c.allocated_team_id = t.id
+  AND c.status = 'open') ORDER BY 2 DESC, t.id LIMIT 1")
 TRAY_TOKEN=$(./build/casework token create "$TRAY_USER" bench --database "$DB")
 MANAGER_TOKEN=$(./build/casework token create "$MANAGER" bench --database "$DB")
 echo "tray: $TRAY_USER ($TRAY_CASES open cases); workload: team $TEAM_ID ($TEAM_SIZE members), $MANAGER"

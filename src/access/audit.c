@@ -60,10 +60,35 @@ static bool row_hash(const char *prev, const struct audit_entry *r, char out[HAS
     return ok;
 }
 
-bool audit_append(struct store_conn *c, struct audit_entry *entry, struct err *e)
+/* The chain head, read once per write transaction and written back once,
+ * just before it commits (store_tx_state), instead of a read and an update
+ * for every row: a transaction that appends many rows (a bulk load, a
+ * caseload reallocation) costs one INSERT per row. */
+struct head_state {
+    bool loaded, moved;
+    int64_t last_id;
+    char hash[HASH_HEX];
+};
+
+static bool write_head(struct store_conn *c, void *state, struct err *e)
 {
-    if (!store_in_transaction(c))
-        return err_set(e, ERR_INTERNAL, "", "audit_append needs the caller's write transaction");
+    struct head_state *h = state;
+    if (!h->moved)
+        return true;
+    struct store_stmt *st = store_prepare(c, SQL_SET_HEAD, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":id", h->last_id);
+    store_bind_text(st, ":hash", h->hash);
+    if (!store_exec(st, e))
+        return false;
+    if (store_changes(c) != 1)
+        return err_set(e, ERR_STORE, "", "audit head missing: no head row to move");
+    return true;
+}
+
+static bool load_head(struct store_conn *c, struct head_state *h, struct err *e)
+{
     struct store_stmt *st = store_prepare(c, SQL_HEAD, e);
     enum store_step_result head = st ? store_step(st, e) : STORE_ERROR;
     if (head != STORE_ROW) {
@@ -73,9 +98,24 @@ bool audit_append(struct store_conn *c, struct audit_entry *entry, struct err *e
             snprintf(why, sizeof why, "%s", e->message);
         return err_set(e, ERR_STORE, "", "audit head missing: %s", why);
     }
-    int64_t last_id = store_col_int64(st, 0);
+    h->last_id = store_col_int64(st, 0);
+    snprintf(h->hash, sizeof h->hash, "%s", store_col_text(st, 1));
+    h->loaded = true;
+    return true;
+}
+
+bool audit_append(struct store_conn *c, struct audit_entry *entry, struct err *e)
+{
+    if (!store_in_transaction(c))
+        return err_set(e, ERR_INTERNAL, "", "audit_append needs the caller's write transaction");
+    struct head_state *h = store_tx_state(c, sizeof *h, write_head);
+    if (!h)
+        return err_set(e, ERR_INTERNAL, "", "audit_append cannot keep the chain head");
+    if (!h->loaded && !load_head(c, h, e))
+        return false;
+    int64_t last_id = h->last_id;
     char prev[HASH_HEX];
-    snprintf(prev, sizeof prev, "%s", store_col_text(st, 1));
+    snprintf(prev, sizeof prev, "%s", h->hash);
 
     /* Empty text is stored as NULL, so hash it as NULL too, or verify would
      * see a different row from the one written. */
@@ -89,7 +129,7 @@ bool audit_append(struct store_conn *c, struct audit_entry *entry, struct err *e
     if (!row_hash(prev, entry, hash))
         return err_set(e, ERR_NOMEM, "", "out of memory hashing audit row");
 
-    st = store_prepare(c, SQL_INSERT, e);
+    struct store_stmt *st = store_prepare(c, SQL_INSERT, e);
     if (!st)
         return false;
     store_bind_int64(st, ":id", entry->id);
@@ -110,12 +150,10 @@ bool audit_append(struct store_conn *c, struct audit_entry *entry, struct err *e
     store_bind_text(st, ":hash", hash);
     if (!store_exec(st, e))
         return false;
-    st = store_prepare(c, SQL_SET_HEAD, e);
-    if (!st)
-        return false;
-    store_bind_int64(st, ":id", entry->id);
-    store_bind_text(st, ":hash", hash);
-    return store_exec(st, e);
+    h->last_id = entry->id;
+    memcpy(h->hash, hash, sizeof h->hash);
+    h->moved = true;
+    return true;
 }
 
 /* Empty strings were stored as NULL (store_bind_text_or_null), so read them back the same way. */

@@ -610,7 +610,8 @@ bool chronology_get(struct ctx *x, int64_t person_id, const struct chron_filter 
     struct collector c = {.x = x, .person_id = person_id, .f = f, .out = out};
     struct buf detail = BUF_INIT;
     bool ok = false;
-    if (!store_begin(x->conn, true, e) || !ntk_require(x, person_id, ACTION_VIEW, e) ||
+    /* Read in a read transaction; only the audit row takes the write lock. */
+    if (!store_begin(x->conn, false, e) || !ntk_require(x, person_id, ACTION_VIEW, e) ||
         !load_person(&c, e))
         goto done;
     for (unsigned t = 0; t < CHRON_TYPE_COUNT; t++) {
@@ -627,7 +628,8 @@ bool chronology_get(struct ctx *x, int64_t person_id, const struct chron_filter 
     }
     buf_printf(&detail, " from=%s to=%s%s", f->from && *f->from ? f->from : "-",
                f->to && *f->to ? f->to : "-", f->for_print ? " (for printing)" : "");
-    ok = !buf_failed(&detail) &&
+    store_rollback(x->conn); /* nothing was written: ends the read */
+    ok = !buf_failed(&detail) && store_begin(x->conn, true, e) &&
          ctx_audit(x, "person.chronology-view", "person", person_id, NULL, detail.data, e) &&
          store_commit(x->conn, e);
 done:

@@ -38,6 +38,19 @@ static const char SQL_SUMMARY[] =
     " COALESCE((SELECT a.postcode FROM addresses a WHERE a.person_id = p.id"
     "   AND a.to_date IS NULL ORDER BY a.id DESC LIMIT 1), '')"
     " FROM people p WHERE p.id = :id";
+/* The same for up to SUMMARY_BATCH people at once (unused slots bound to
+ * NULL): a broad search scores hundreds of candidates, and one statement per
+ * candidate spent as much time starting and ending statements as reading. */
+enum { SUMMARY_BATCH = 50 };
+static const char SQL_SUMMARIES[] =
+    "SELECT p.id, p.forenames, p.surname, COALESCE(p.dob, ''), COALESCE(p.nhs_number, ''),"
+    " COALESCE(p.upn, ''), COALESCE(p.sex, ''), p.restricted, COALESCE(p.merged_into, 0),"
+    " COALESCE((SELECT a.postcode FROM addresses a WHERE a.person_id = p.id"
+    "   AND a.to_date IS NULL ORDER BY a.id DESC LIMIT 1), '')"
+    " FROM people p WHERE p.id IN "
+    "(:i0,:i1,:i2,:i3,:i4,:i5,:i6,:i7,:i8,:i9,:i10,:i11,:i12,:i13,:i14,:i15,:i16,:i17,:i18,:i19,:"
+    "i20,:i21,:i22,:i23,:i24,:i25,:i26,:i27,:i28,:i29,:i30,:i31,:i32,:i33,:i34,:i35,:i36,:i37,:i38,"
+    ":i39,:i40,:i41,:i42,:i43,:i44,:i45,:i46,:i47,:i48,:i49)";
 static const char SQL_KEY_HITS[] = "SELECT person_id FROM person_keys WHERE key = :key LIMIT 3000";
 static const char SQL_CLEAR_KEYS[] = "DELETE FROM person_keys WHERE person_id = :id";
 static const char SQL_ADD_KEY[] =
@@ -170,21 +183,21 @@ bool people_get(struct ctx *x, int64_t id, struct person *out, struct err *e)
 {
     if (!access_require(x->who, PERM_PEOPLE_VIEW, e))
         return false;
-    /* Need-to-know in a read transaction, before taking the write lock for
-     * the view's audit row (its queries would otherwise hold up every
-     * writer); a merged-away id (ERR_CONFLICT) is checked below on the
-     * record it leads to. */
+    /* Everything is read in a read transaction; only the view's audit row
+     * takes the write lock, in its own short transaction committed before
+     * the answer (reading under the write lock would hold up every writer).
+     * A merged-away id (ERR_CONFLICT from need-to-know) is checked below on
+     * the record it leads to. */
+    if (!store_begin(x->conn, false, e))
+        return false;
+    bool ok = false;
     struct err pre = ERR_INIT;
-    bool checked = store_begin(x->conn, false, e) && ntk_require(x, id, ACTION_VIEW, &pre);
-    store_rollback(x->conn);
+    bool checked = ntk_require(x, id, ACTION_VIEW, &pre);
     if (!checked && pre.code != ERR_CONFLICT) {
         if (pre.code != ERR_NONE)
             *e = pre;
-        return false;
-    }
-    bool ok = false;
-    if (!store_begin(x->conn, true, e))
         goto done;
+    }
     if (!people_load_row(x, id, out, e))
         goto done;
     /* A merged-away id stays resolvable: follow it to the surviving record
@@ -200,7 +213,9 @@ bool people_get(struct ctx *x, int64_t id, struct person *out, struct err *e)
     if (!people_visible(x, out->id, out->restricted, e) ||
         (!checked && !ntk_require(x, out->id, ACTION_VIEW, e)) || !load_children(x, out, e))
         goto done;
-    ok = ctx_audit(x, "person.view", "person", out->id, NULL,
+    store_rollback(x->conn); /* nothing was written: ends the read */
+    ok = store_begin(x->conn, true, e) &&
+         ctx_audit(x, "person.view", "person", out->id, NULL,
                    out->id != id ? "opened through a merged-away id" : NULL, e) &&
          store_commit(x->conn, e);
     out->merged_into = out->id != id ? out->id : 0;
@@ -248,16 +263,9 @@ struct summary {
     int64_t merged_into;
 };
 
-static bool load_summary(struct ctx *x, int64_t id, struct summary *s, struct err *e)
+/* The summary columns of the row st is on. */
+static bool read_summary(struct ctx *x, struct store_stmt *st, struct summary *s, struct err *e)
 {
-    struct store_stmt *st = store_prepare(x->conn, SQL_SUMMARY, e);
-    if (!st)
-        return false;
-    store_bind_int64(st, ":id", id);
-    enum store_step_result r = store_step(st, e);
-    if (r != STORE_ROW)
-        return r == STORE_DONE ? err_set(e, ERR_NOT_FOUND, "", "no person %lld", (long long)id)
-                               : false;
     s->id = store_col_int64(st, 0);
     s->forenames = dup(x, st, 1);
     s->surname = dup(x, st, 2);
@@ -271,6 +279,61 @@ static bool load_summary(struct ctx *x, int64_t id, struct summary *s, struct er
     return s->forenames && s->surname && s->dob && s->postcode
                ? true
                : err_set(e, ERR_NOMEM, "", "out of memory");
+}
+
+static bool load_summary(struct ctx *x, int64_t id, struct summary *s, struct err *e)
+{
+    struct store_stmt *st = store_prepare(x->conn, SQL_SUMMARY, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":id", id);
+    enum store_step_result r = store_step(st, e);
+    if (r != STORE_ROW)
+        return r == STORE_DONE ? err_set(e, ERR_NOT_FOUND, "", "no person %lld", (long long)id)
+                               : false;
+    return read_summary(x, st, s, e);
+}
+
+/* Summaries of ids[0..n) into out[], found[i] false for an id with no row. */
+static bool load_summaries(struct ctx *x, const int64_t *ids, size_t n, struct summary *out,
+                           bool *found, struct err *e)
+{
+    static const char *const names[SUMMARY_BATCH] = {
+#define I10(t)                                                                                     \
+    ":i" #t "0", ":i" #t "1", ":i" #t "2", ":i" #t "3", ":i" #t "4", ":i" #t "5", ":i" #t "6",     \
+        ":i" #t "7", ":i" #t "8", ":i" #t "9"
+        ":i0", ":i1", ":i2",  ":i3",  ":i4",  ":i5", ":i6", ":i7",
+        ":i8", ":i9", I10(1), I10(2), I10(3), I10(4)
+#undef I10
+    };
+    memset(found, 0, n * sizeof *found);
+    for (size_t base = 0; base < n; base += SUMMARY_BATCH) {
+        size_t k = n - base < SUMMARY_BATCH ? n - base : SUMMARY_BATCH;
+        struct store_stmt *st = store_prepare(x->conn, SQL_SUMMARIES, e);
+        if (!st)
+            return false;
+        for (size_t i = 0; i < SUMMARY_BATCH; i++) {
+            if (i < k)
+                store_bind_int64(st, names[i], ids[base + i]);
+            else
+                store_bind_null(st, names[i]);
+        }
+        enum store_step_result r;
+        while ((r = store_step(st, e)) == STORE_ROW) {
+            int64_t id = store_col_int64(st, 0);
+            for (size_t i = 0; i < k; i++) {
+                if (ids[base + i] == id && !found[base + i]) {
+                    if (!read_summary(x, st, &out[base + i], e))
+                        return false;
+                    found[base + i] = true;
+                    break;
+                }
+            }
+        }
+        if (r == STORE_ERROR)
+            return false;
+    }
+    return true;
 }
 
 /* "YYYY-MM-DD" (or "") into the matcher's parts. */
@@ -441,16 +504,20 @@ static bool rank(struct ctx *x, const char *keys, int64_t direct_id,
     }
     qsort(h.v, h.n, sizeof *h.v, by_hits);
     size_t nscored = h.n < MAX_SCORED ? h.n : MAX_SCORED;
+    int64_t *ids = arena_alloc(x->arena, (nscored + 1) * sizeof *ids);
+    struct summary *sums = arena_alloc(x->arena, (nscored + 1) * sizeof *sums);
+    bool *found = arena_alloc(x->arena, (nscored + 1) * sizeof *found);
+    if (!ids || !sums || !found)
+        goto oom;
+    for (size_t i = 0; i < nscored; i++)
+        ids[i] = h.v[i].id;
+    if (!load_summaries(x, ids, nscored, sums, found, e))
+        goto done;
     for (size_t i = 0; i < nscored; i++) {
-        struct summary s;
         struct err ignore = ERR_INIT;
-        struct err le = ERR_INIT;
-        if (!load_summary(x, h.v[i].id, &s, &le)) {
-            if (le.code == ERR_NOT_FOUND)
-                continue; /* e.g. a #id that does not exist */
-            *e = le;
-            goto done;
-        }
+        if (!found[i])
+            continue; /* e.g. a #id that does not exist */
+        const struct summary s = sums[i];
         if (s.merged_into || (s.restricted && !people_visible(x, s.id, true, &ignore)))
             continue; /* merged-away records and restricted ones without a grant stay out */
         struct match_person mp;

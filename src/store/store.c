@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "core/embedded.h"
 #include "core/log.h"
 #include "store/store_backend.h"
+#include "store/store_durable.h"
 
 extern const struct embedded_file embedded_migrations[];
 extern const size_t embedded_migrations_count;
@@ -27,7 +29,17 @@ struct store_conn {
     const struct store_backend *be;
     struct store *owner;
     bool in_use, in_tx;
-    bool holds_write;          /* has owner->write_lock (a write transaction is open) */
+    bool holds_write;      /* has owner->write_lock (a write transaction is open) */
+    bool autocommit_wrote; /* a statement outside a transaction changed the database */
+    bool autocommit_read;  /* a statement ran outside a transaction */
+    uint64_t owe;          /* commits this connection's reads may have seen, to be
+                              durable before it is released (0: none) */
+    /* store_tx_state: one client's block for the open transaction. */
+    bool (*tx_hook)(struct store_conn *c, void *state, struct err *e);
+    union {
+        max_align_t align;
+        unsigned char bytes[STORE_TX_STATE_MAX];
+    } tx_state;
     struct store_stmt **stmts; /* each allocated alone, so pointers stay valid */
     size_t nstmts, capstmts;
 };
@@ -44,6 +56,9 @@ struct store {
      * under load turns a sub-millisecond wait into tens of milliseconds and
      * halves throughput; a mutex hands the lock straight to the next. */
     pthread_mutex_t write_lock;
+    /* Group commit: commits are written without a flush and made durable
+     * together (store_durable.h). */
+    struct store_durable dur;
     /* The background checkpointer (store_start_checkpointer). */
     void *checkpoint_conn;
     pthread_t checkpointer;
@@ -73,6 +88,7 @@ struct store *store_open(const char *target, int pool_size, struct err *e)
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->freed, NULL);
     pthread_mutex_init(&s->write_lock, NULL);
+    durable_init(&s->dur);
     pthread_mutex_init(&s->checkpoint_lock, NULL);
     pthread_condattr_t monotonic;
     pthread_condattr_init(&monotonic);
@@ -123,6 +139,7 @@ void store_close(struct store *s)
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->freed);
     pthread_mutex_destroy(&s->write_lock);
+    durable_destroy(&s->dur);
     pthread_mutex_destroy(&s->checkpoint_lock);
     pthread_cond_destroy(&s->checkpoint_wake);
     free(s);
@@ -215,6 +232,48 @@ struct store_conn *store_acquire(struct store *s)
     }
 }
 
+/* The store whose write lock this thread holds, if any: its reads need not
+ * wait for its own commit in progress (which nobody else can see yet). */
+static _Thread_local struct store *writing;
+
+/* A read ended: what it saw must be durable before the connection goes back
+ * (and so before the answer built from it is sent). */
+static void owe_reads(struct store_conn *c)
+{
+    uint64_t h = durable_horizon(&c->owner->dur, writing != c->owner);
+    if (h > c->owe)
+        c->owe = h;
+}
+
+static bool flush(void *handle, struct err *e)
+{
+    /* The handle is a store_conn here, so the backend is known. */
+    struct store_conn *c = handle;
+    return c->be->flush_log(c->handle, e);
+}
+
+/* Make durable what this connection wrote outside a transaction and what its
+ * reads saw. A failure is logged: it can no longer fail the request, but the
+ * store is poisoned and every later commit fails. */
+static void settle(struct store *s, struct store_conn *c)
+{
+    struct err e = ERR_INIT;
+    if (c->autocommit_read) {
+        c->autocommit_read = false;
+        owe_reads(c);
+    }
+    if (c->autocommit_wrote) {
+        c->autocommit_wrote = false;
+        if (c->be->needs_flush(c->handle) && !c->be->flush_log(c->handle, &e))
+            log_event(LOG_ERROR, "store-flush-failed", "error", e.message, NULL);
+    }
+    if (c->owe) {
+        if (!durable_wait(&s->dur, c->owe, flush, c, &e))
+            log_event(LOG_ERROR, "store-read-not-durable", "error", e.message, NULL);
+        c->owe = 0;
+    }
+}
+
 void store_release(struct store *s, struct store_conn *c)
 {
     if (!c)
@@ -222,6 +281,7 @@ void store_release(struct store *s, struct store_conn *c)
     if (c->in_tx)
         store_rollback(c);
     reset_active(c);
+    settle(s, c);
     pthread_mutex_lock(&s->lock);
     c->in_use = false;
     pthread_cond_signal(&s->freed);
@@ -230,8 +290,10 @@ void store_release(struct store *s, struct store_conn *c)
 
 static void release_write(struct store_conn *c)
 {
+    c->tx_hook = NULL;
     if (c->holds_write) {
         c->holds_write = false;
+        writing = NULL;
         pthread_mutex_unlock(&c->owner->write_lock);
     }
 }
@@ -241,9 +303,11 @@ bool store_begin(struct store_conn *c, bool write, struct err *e)
     if (c->in_tx)
         return err_set(e, ERR_INTERNAL, "", "transaction already open");
     reset_active(c);
+    c->tx_hook = NULL;
     if (write) {
         pthread_mutex_lock(&c->owner->write_lock);
         c->holds_write = true;
+        writing = c->owner;
     }
     if (!c->be->exec_script(c->handle, write ? "BEGIN IMMEDIATE" : "BEGIN", e)) {
         release_write(c);
@@ -257,14 +321,34 @@ bool store_commit(struct store_conn *c, struct err *e)
 {
     if (!c->in_tx)
         return err_set(e, ERR_INTERNAL, "", "no transaction to commit");
+    if (c->tx_hook && !c->tx_hook(c, &c->tx_state, e)) {
+        store_rollback(c);
+        return false;
+    }
     reset_active(c);
-    if (!c->be->exec_script(c->handle, "COMMIT", e)) {
+    if (!c->holds_write) {
+        /* A read: nothing to flush, but what it saw must be durable. */
+        bool ok = c->be->exec_script(c->handle, "COMMIT", e);
+        if (!ok)
+            store_rollback(c);
+        c->in_tx = false;
+        c->tx_hook = NULL;
+        owe_reads(c);
+        return ok;
+    }
+    struct store_durable *d = &c->owner->dur;
+    uint64_t seq = durable_commit_begin(d);
+    bool ok = c->be->exec_script(c->handle, "COMMIT", e);
+    durable_commit_end(d, seq);
+    if (!ok) {
         store_rollback(c);
         return false;
     }
     c->in_tx = false;
     release_write(c);
-    return true;
+    /* Written; answer nothing until it is on disk, flushed together with
+     * every other commit waiting at the same moment. */
+    return !c->be->needs_flush(c->handle) || durable_wait(d, seq, flush, c, e);
 }
 
 void store_rollback(struct store_conn *c)
@@ -277,6 +361,8 @@ void store_rollback(struct store_conn *c)
     c->be->exec_script(c->handle, "ROLLBACK", &ignored);
     c->in_tx = false;
     release_write(c);
+    c->tx_hook = NULL;
+    owe_reads(c);
 }
 
 bool store_in_transaction(struct store_conn *c)
@@ -372,6 +458,10 @@ enum store_step_result store_step(struct store_stmt *st, struct err *e)
         log_event(LOG_ERROR, "sql-bad-parameter", "param", st->bad_param, "sql", st->sql, NULL);
         return STORE_ERROR;
     }
+    if (!st->conn->in_tx) {
+        st->conn->autocommit_wrote |= st->conn->be->stmt_writes(st->handle);
+        st->conn->autocommit_read = true; /* what it saw is settled at release */
+    }
     enum store_step_result r = st->conn->be->step(st->handle, e);
     st->active = r == STORE_ROW;
     if (r == STORE_ERROR && e && e->code != ERR_CONFLICT)
@@ -409,6 +499,25 @@ int64_t store_col_int64(struct store_stmt *st, int col)
 bool store_col_is_null(struct store_stmt *st, int col)
 {
     return st->conn->be->col_is_null(st->handle, col);
+}
+
+void *store_tx_state(struct store_conn *c, size_t size,
+                     bool (*before_commit)(struct store_conn *c, void *state, struct err *e))
+{
+    if (!c->in_tx || size > sizeof c->tx_state.bytes || !before_commit)
+        return NULL;
+    if (!c->tx_hook) {
+        memset(c->tx_state.bytes, 0, size);
+        c->tx_hook = before_commit;
+    } else if (c->tx_hook != before_commit) {
+        return NULL; /* one client per transaction */
+    }
+    return c->tx_state.bytes;
+}
+
+void store_commit_counts(struct store *s, uint64_t *commits, uint64_t *flushes)
+{
+    durable_counts(&s->dur, commits, flushes);
 }
 
 int64_t store_changes(struct store_conn *c)

@@ -11,12 +11,24 @@
  * backend-specific functions), since only the backend changes at scale.
  *
  * The backend is a table of function pointers (store_backend.h). SQLite runs
- * in WAL mode with synchronous=FULL and foreign keys on: a write is durable
- * when store_commit returns true, and callers acknowledge nothing before that.
+ * in WAL mode with foreign keys on. A write is durable when store_commit
+ * returns true, and callers acknowledge nothing before that.
  *
  * Write transactions queue on a mutex of the store's (one writer at a time,
  * as SQLite allows), so waiting writers are woken in turn instead of
- * sleeping in the backend's busy handler.
+ * sleeping in the backend's busy handler. The write lock is held only while
+ * the transaction runs and its COMMIT writes the log, never across a flush to
+ * disk: store_commit then waits for a group flush (store_durable.h), one
+ * fsync for every commit waiting at that moment, led by one of the waiting
+ * threads, so concurrent writers share the disk's flush rate instead of
+ * queueing for one flush each. A read transaction never takes the write lock;
+ * store_release waits until every commit its reads could have seen is on
+ * disk, so no answer shows data that a power cut could still take back.
+ * If a flush ever fails, every later commit fails (the store is poisoned).
+ *
+ * Audited reads: read in a read transaction (store_begin(c, false)), end it,
+ * then write the audit row in its own short write transaction and commit it
+ * before answering. Never hold the write lock while reading.
  *
  * Thread-safety: the store and its pool are thread-safe; a connection and its
  * statements belong to one thread between acquire and release.
@@ -25,6 +37,7 @@
 #define CASEWORK_STORE_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -90,6 +103,20 @@ bool store_exec_id(struct store_conn *c, const char *sql, int64_t id, struct err
 const char *store_col_text(struct store_stmt *st, int col);
 int64_t store_col_int64(struct store_stmt *st, int col);
 bool store_col_is_null(struct store_stmt *st, int col);
+
+/* Per-transaction state for one client module (the audit log's chain head):
+ * a zeroed block of size bytes (at most STORE_TX_STATE_MAX), the same block
+ * for every call in one transaction, gone when the transaction ends.
+ * before_commit runs inside store_commit just before COMMIT; if it fails the
+ * transaction rolls back and store_commit fails. NULL outside a transaction,
+ * if size is too large, or if another before_commit already holds the block. */
+enum { STORE_TX_STATE_MAX = 128 };
+void *store_tx_state(struct store_conn *c, size_t size,
+                     bool (*before_commit)(struct store_conn *c, void *state, struct err *e));
+
+/* Commits begun and flushes to disk made since store_open (group commit
+ * makes the second smaller under concurrency). */
+void store_commit_counts(struct store *s, uint64_t *commits, uint64_t *flushes);
 
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t store_changes(struct store_conn *c);

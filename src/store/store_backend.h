@@ -34,6 +34,14 @@ struct store_backend {
     bool (*checkpoint)(void *conn, bool restart, long *log_pages, struct err *e);
     /* This connection no longer checkpoints on commit (a thread does). */
     bool (*leave_checkpoints)(void *conn, struct err *e);
+    /* Make every commit written so far (through any connection) durable,
+     * using this connection; commits themselves need not flush. */
+    bool (*flush_log)(void *conn, struct err *e);
+    /* The statement may change the database. */
+    bool (*stmt_writes)(void *stmt);
+    /* A commit on this connection is written but not yet durable: the store
+     * must flush_log (false when COMMIT flushes, or durability is off). */
+    bool (*needs_flush)(void *conn);
 };
 
 extern const struct store_backend store_sqlite_backend;
