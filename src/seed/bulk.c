@@ -15,21 +15,30 @@ static const char SQL_JOURNAL_WAL[] = "PRAGMA journal_mode = WAL";
 static const char SQL_INDEX_SQL[] = "SELECT sql FROM sqlite_master WHERE type = 'index'"
                                     " AND name = :name";
 
-/* Indexes no statement of the load reads: the schema text (as the migration
- * wrote it and sqlite_master keeps it), and the statements to drop and build. */
+/* Indexes no statement of the load reads (the audit log's, the notes', and
+ * those of cases, steps, contacts and allocations the trays, lists and
+ * returns read): the schema text (as the migration wrote it and
+ * sqlite_master keeps it), and the statements to drop and build. */
 static const struct deferred {
     const char *name, *schema, *drop, *create;
 } DEFERRED[] = {
-    {"audit_record", "CREATE INDEX audit_record ON audit (record_type, record_id)",
-     "DROP INDEX IF EXISTS audit_record",
-     "CREATE INDEX IF NOT EXISTS audit_record ON audit (record_type, record_id)"},
-    {"audit_actor", "CREATE INDEX audit_actor ON audit (actor_id, at)",
-     "DROP INDEX IF EXISTS audit_actor",
-     "CREATE INDEX IF NOT EXISTS audit_actor ON audit (actor_id, at)"},
-    {"notes_person", "CREATE INDEX notes_person ON notes (person_id, occurred_on)",
-     "DROP INDEX IF EXISTS notes_person",
-     "CREATE INDEX IF NOT EXISTS notes_person ON notes (person_id, occurred_on)"},
+#define INDEX(name, on)                                                                            \
+    {                                                                                              \
+        name, "CREATE INDEX " name " ON " on, "DROP INDEX IF EXISTS " name,                        \
+            "CREATE INDEX IF NOT EXISTS " name " ON " on                                           \
+    }
+    INDEX("audit_record", "audit (record_type, record_id)"),
+    INDEX("audit_actor", "audit (actor_id, at)"),
+    INDEX("notes_person", "notes (person_id, occurred_on)"),
+    INDEX("case_steps_open", "case_steps (status, due_at)"),
+    INDEX("cases_allocated", "cases (allocated_user_id, status)"),
+    INDEX("cases_team_open",
+          "cases (allocated_team_id, allocated_user_id)\n    WHERE status = 'open'"),
+    INDEX("cases_pathway_closed", "cases (pathway, closed_at)"),
+    INDEX("contacts_received", "contacts (received_at)"),
+    INDEX("allocations_user", "allocations (user_id, case_id)"),
 };
+#undef INDEX
 enum { NDEFERRED = sizeof DEFERRED / sizeof DEFERRED[0] };
 
 static bool run(struct ctx *x, const char *sql, struct err *e)
