@@ -11,6 +11,8 @@
 #include "domain/auth.h"
 #include "domain/matching.h"
 #include "domain/people.h"
+#include "seed/audit_batch.h"
+#include "seed/bulk.h"
 #include "seed/gen.h"
 
 static const char SQL_COUNT_PEOPLE[] = "SELECT COUNT(*) FROM people";
@@ -25,10 +27,13 @@ static const char SQL_USER_ID[] = "SELECT id FROM users WHERE username = :userna
 static const char SQL_USER_TEAM[] =
     "INSERT INTO user_teams (user_id, team_id) VALUES (:user_id, :team_id) ON CONFLICT DO NOTHING";
 static const char SQL_INSERT_PERSON[] =
-    "INSERT INTO people (forenames, surname, dob, dod, nhs_number, upn, sex, gender, ethnicity,"
-    " language, religion, immigration_status, created_at, updated_at, created_by)"
-    " VALUES (:forenames, :surname, :dob, :dod, :nhs_number, :upn, :sex, :gender, :ethnicity,"
-    " :language, :religion, :immigration_status, :created_at, :created_at, :by) RETURNING id";
+    "INSERT INTO people (id, forenames, surname, dob, dod, nhs_number, upn, sex, gender,"
+    " ethnicity, language, religion, immigration_status, created_at, updated_at, created_by)"
+    " VALUES (:id, :forenames, :surname, :dob, :dod, :nhs_number, :upn, :sex, :gender,"
+    " :ethnicity, :language, :religion, :immigration_status, :created_at, :created_at, :by)";
+/* People get the ids SQLite would give them (one more than the highest)
+ * without RETURNING, which runs each insert through a temporary table. */
+static const char SQL_MAX_PERSON[] = "SELECT COALESCE(MAX(id), 0) FROM people";
 static const char SQL_INSERT_ADDRESS[] =
     "INSERT INTO addresses (person_id, line1, town, postcode, from_date, to_date, created_at,"
     " created_by) VALUES (:id, :line1, :town, :postcode, :from_date, :to_date, :created_at, :by)";
@@ -56,6 +61,8 @@ struct writer {
     size_t nstaff;
     struct seed_rng rng; /* picks the staff member; separate from the generator's */
     struct buf keys, detail, from, to;
+    struct seed_audit audit; /* the chain head, in memory for a transaction */
+    int64_t last_person;     /* highest people.id so far */
 };
 
 /* --- staff ---------------------------------------------------------------- */
@@ -99,7 +106,8 @@ static bool make_teams(struct writer *w, const struct seed_tables *t, const stru
             bool created = store_changes(x->conn) > 0;
             int64_t id;
             if (!row_id(x, SQL_TEAM_ID, ":name", name, &id, e) ||
-                (created && !ctx_audit(x, "team.create", "team", id, NULL, name, e)))
+                (created &&
+                 !seed_audit_append(&w->audit, x, "team.create", "team", id, NULL, name, e)))
                 return false;
             w->r->teams += created;
             w->r->audit_rows += created;
@@ -160,7 +168,8 @@ static bool make_users(struct writer *w, struct seed_gen *g, const struct seed_t
             buf_reset(&w->detail);
             buf_printf(&w->detail, "username=%s role=%s teams=%lld (casework seed)", username,
                        manager ? "manager" : "practitioner", (long long)team_ids[team]);
-            ok = ctx_audit(x, "user.create", "user", id, NULL, w->detail.data, e);
+            ok =
+                seed_audit_append(&w->audit, x, "user.create", "user", id, NULL, w->detail.data, e);
             w->r->users++;
             w->r->audit_rows++;
         }
@@ -304,6 +313,7 @@ static bool insert_person(struct writer *w, struct seed_cluster *c, struct seed_
     if (!st)
         return false;
     char sex[2] = {p->sex, '\0'};
+    store_bind_int64(st, ":id", w->last_person + 1);
     store_bind_text(st, ":forenames", p->forenames);
     store_bind_text(st, ":surname", p->surname);
     store_bind_text(st, ":dob", date_or_null(&w->from, p->dob));
@@ -318,11 +328,9 @@ static bool insert_person(struct writer *w, struct seed_cluster *c, struct seed_
     store_bind_text_or_null(st, ":immigration_status", p->status);
     store_bind_int64(st, ":created_at", p->created_at);
     store_bind_int64(st, ":by", by);
-    if (store_step(st, e) != STORE_ROW)
-        return false;
-    p->id = store_col_int64(st, 0);
     if (!store_exec(st, e))
         return false;
+    p->id = ++w->last_person;
     if (p->previous_address >= 0 &&
         !insert_address(w, p->id, p, &c->addresses[p->previous_address], 0, p->moved_in - 1, by, e))
         return false;
@@ -367,7 +375,7 @@ static bool insert_person(struct writer *w, struct seed_cluster *c, struct seed_
     else
         buf_puts(&w->detail, "synthetic record (casework seed)");
     if (!insert_keys(w, p->id, p, home->postcode, e) ||
-        !ctx_audit(x, "person.create", "person", p->id, NULL, w->detail.data, e))
+        !seed_audit_append(&w->audit, x, "person.create", "person", p->id, NULL, w->detail.data, e))
         return false;
     w->r->people++;
     w->r->duplicates += p->duplicate_of != 0;
@@ -401,27 +409,9 @@ static bool insert_relationship(struct writer *w, const struct seed_cluster *c,
     return store_exec(st, e);
 }
 
-/* A bulk load keeps a large page cache (its indexes are written all over)
- * and does not wait for the disk at each of its commits: if it stops half
- * way, the database is seeded again. The last commit is durable again. */
-static const char SQL_BULK_CACHE[] = "PRAGMA cache_size = -1048576";
-static const char SQL_BULK_SYNC_OFF[] = "PRAGMA synchronous = OFF";
-static const char SQL_BULK_SYNC_FULL[] = "PRAGMA synchronous = FULL";
-/* Every row refers to rows the seed has just written; the unit test checks
- * the whole database with PRAGMA foreign_key_check afterwards instead of
- * each insert looking its parents up. */
-static const char SQL_BULK_FK_OFF[] = "PRAGMA foreign_keys = OFF";
-static const char SQL_BULK_FK_ON[] = "PRAGMA foreign_keys = ON";
-
-static bool pragma(struct ctx *x, const char *sql, struct err *e)
+static bool scalar(struct ctx *x, const char *sql, int64_t *n, struct err *e)
 {
     struct store_stmt *st = store_prepare(x->conn, sql, e);
-    return st && store_exec(st, e);
-}
-
-static bool count_people(struct ctx *x, int64_t *n, struct err *e)
-{
-    struct store_stmt *st = store_prepare(x->conn, SQL_COUNT_PEOPLE, e);
     if (!st || store_step(st, e) != STORE_ROW)
         return false;
     *n = store_col_int64(st, 0);
@@ -445,7 +435,7 @@ static bool write_people(struct writer *w, struct seed_gen *g, struct err *e)
         seed_gen_written(g, c);
         since_commit += c->npeople;
         if (since_commit >= COMMIT_EVERY) {
-            ok = store_commit(w->x->conn, e) && store_begin(w->x->conn, true, e);
+            ok = seed_audit_commit(&w->audit, w->x, e) && store_begin(w->x->conn, true, e);
             since_commit = 0;
         }
         if (w->r->people >= next_progress && w->o->progress) {
@@ -472,9 +462,8 @@ bool seed_run(struct ctx *x, const struct seed_options *o, struct seed_report *r
     struct seed_gen *g = NULL;
     bool ok = false;
     int64_t existing = 0;
-    if (!t || !pragma(x, SQL_BULK_CACHE, e) || !pragma(x, SQL_BULK_SYNC_OFF, e) ||
-        !pragma(x, SQL_BULK_FK_OFF, e) || !store_begin(x->conn, true, e) ||
-        !count_people(x, &existing, e))
+    if (!t || !seed_bulk_begin(x, e) || !store_begin(x->conn, true, e) ||
+        !scalar(x, SQL_COUNT_PEOPLE, &existing, e) || !scalar(x, SQL_MAX_PERSON, &w.last_person, e))
         goto done;
     if (existing && !o->force) {
         err_set(e, ERR_CONFLICT, "database",
@@ -484,7 +473,7 @@ bool seed_run(struct ctx *x, const struct seed_options *o, struct seed_report *r
         goto done;
     }
     g = seed_gen_new(t, p, o->seed, o->as_of, (uint32_t)existing, e);
-    if (!g || !make_users(&w, g, t, p, e) || !store_commit(x->conn, e) ||
+    if (!g || !make_users(&w, g, t, p, e) || !seed_audit_commit(&w.audit, x, e) ||
         !store_begin(x->conn, true, e) || !write_people(&w, g, e))
         goto done;
     if (o->work_years > 0) {
@@ -495,7 +484,7 @@ bool seed_run(struct ctx *x, const struct seed_options *o, struct seed_report *r
                                        .note_factor = 1.0,
                                        .progress = o->work_progress,
                                        .arg = o->arg};
-        if (!store_commit(x->conn, e) || !seed_work_run(x, &wo, &r->work, e) ||
+        if (!seed_audit_commit(&w.audit, x, e) || !seed_work_run(x, &wo, &r->work, e) ||
             !store_begin(x->conn, true, e))
             goto done;
         r->audit_rows += r->work.audit_rows;
@@ -506,16 +495,15 @@ bool seed_run(struct ctx *x, const struct seed_options *o, struct seed_report *r
                "relationships, %lld teams, %lld users",
                p->name, (unsigned long long)o->seed, (long long)r->people, (long long)r->duplicates,
                (long long)r->relationships, (long long)r->teams, (long long)r->users);
-    ok = store_commit(x->conn, e) && pragma(x, SQL_BULK_SYNC_FULL, e) &&
-         pragma(x, SQL_BULK_FK_ON, e) && store_begin(x->conn, true, e) &&
+    ok = seed_audit_commit(&w.audit, x, e) && seed_bulk_end(x, e) &&
+         store_begin(x->conn, true, e) &&
          ctx_audit(x, "seed.run", NULL, 0, NULL, w.detail.data, e) && store_commit(x->conn, e);
     r->audit_rows += ok;
 done:
     if (!ok) {
-        struct err ignored = ERR_INIT;
         store_rollback(x->conn);
-        pragma(x, SQL_BULK_SYNC_FULL, &ignored);
-        pragma(x, SQL_BULK_FK_ON, &ignored);
+        seed_audit_forget(&w.audit);
+        seed_bulk_abort(x);
     }
     seed_gen_free(g);
     seed_tables_free(t);
@@ -524,5 +512,6 @@ done:
     buf_release(&w.detail);
     buf_release(&w.from);
     buf_release(&w.to);
+    seed_audit_release(&w.audit);
     return ok;
 }

@@ -405,7 +405,7 @@ static bool commit_now_and_then(struct wk *w, struct err *e)
     if (w->writes_since_commit < COMMIT_EVERY)
         return true;
     w->writes_since_commit = 0;
-    return store_commit(w->x->conn, e) && store_begin(w->x->conn, true, e);
+    return wk_commit(w, true, e);
 }
 
 static bool start_step(struct wk *w, struct wk_case *c, const struct workflow_step *s, int64_t at,
@@ -940,6 +940,9 @@ static void wk_free(struct wk *w)
     free(w->busy);
     buf_release(&w->b);
     buf_release(&w->detail);
+    free(w->fts);
+    buf_release(&w->fts_text);
+    seed_audit_release(&w->audit);
 }
 
 bool seed_work_run(struct ctx *x, const struct seed_work_options *o, struct seed_work_report *r,
@@ -956,7 +959,8 @@ bool seed_work_run(struct ctx *x, const struct seed_work_options *o, struct seed
     w.end = clock_london_to_instant(o->as_of, 0, 0, 0);
     bool ok = false;
     x->now = clock_london_to_instant(start_day, 0, 0, 0);
-    if (!store_begin(x->conn, true, e) || !load_people(&w, e) || !load_staff(&w, e))
+    if (!store_begin(x->conn, true, e) || !load_people(&w, e) || !load_staff(&w, e) ||
+        !wk_ids_load(&w, e))
         goto done;
     for (size_t i = 0; i < workflow_set_count(x->workflows); i++) {
         const struct workflow_def *d = workflow_set_at(x->workflows, i);
@@ -989,10 +993,12 @@ bool seed_work_run(struct ctx *x, const struct seed_work_options *o, struct seed
         r->open_cases += w.users[i].open;
     x->who = caller;
     x->now = caller_now;
-    ok = store_commit(x->conn, e);
+    ok = wk_commit(&w, false, e);
 done:
-    if (!ok)
+    if (!ok) {
         store_rollback(x->conn);
+        wk_forget(&w);
+    }
     x->who = caller;
     x->now = caller_now;
     wk_free(&w);

@@ -18,8 +18,9 @@
  * of tens of thousands of writes, the domain's rules kept (answers pass
  * step_answers_check and step_answers_missing, due instants come from
  * workflow_step_due, the definition is stored as the cases module stores it,
- * note text goes into the FTS5 index through notes_index_add, audit rows
- * through ctx_audit). Deterministic for a seed, a database and as-of day.
+ * note text goes into the FTS5 index through notes_index_add before each
+ * commit, audit rows through seed/audit_batch, the same rows ctx_audit
+ * writes). Deterministic for a seed, a database and as-of day.
  *
  * Not thread-safe: one connection, called only from seed_run.
  */

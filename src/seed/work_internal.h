@@ -9,6 +9,7 @@
 
 #include "core/buf.h"
 #include "domain/workflow_def.h"
+#include "seed/audit_batch.h"
 #include "seed/rng.h"
 #include "seed/work.h"
 
@@ -93,6 +94,17 @@ struct wk {
     int64_t end; /* instant the simulation stops (start of as_of) */
     int64_t writes_since_commit;
     struct buf b, detail;
+    struct seed_audit audit; /* the chain head, in memory for a transaction */
+    int64_t last_contact, last_case, last_step, last_note; /* ids given so far */
+    /* Notes written in this transaction and not yet in the full-text index:
+     * indexed together just before the commit (wk_commit), as every statement
+     * after an FTS5 write in a transaction makes FTS5 flush its pending terms. */
+    struct wk_fts_pending {
+        int64_t id;
+        size_t off; /* into fts_text, NUL-terminated */
+    } * fts;
+    size_t nfts, cap_fts;
+    struct buf fts_text;
 };
 
 /* work_write.c: each writes its rows and audit rows at w->x->now as who. */
@@ -116,6 +128,13 @@ bool wk_write_allocate(struct wk *w, struct wk_case *c, int worker, const char *
                        struct err *e);
 bool wk_write_note(struct wk *w, struct wk_case *c, const char *type, const char *occurred_on,
                    const char *body, struct err *e);
+/* Read the highest ids so far (at the start, before any write). */
+bool wk_ids_load(struct wk *w, struct err *e);
+/* Index the notes written since the last commit, write the audit chain head
+ * and commit (then, with reopen, begin the next write transaction). */
+bool wk_commit(struct wk *w, bool reopen, struct err *e);
+/* After a failure: drop what was pending for the rolled-back transaction. */
+void wk_forget(struct wk *w);
 /* The person's relative of one of the sibling types who is a child on day, up to max. */
 size_t wk_siblings(struct wk *w, int64_t person_id, int64_t day, int64_t *out, size_t max,
                    struct err *e);

@@ -3,9 +3,11 @@
  * actions (with the same detail text) as the domain's contacts, cases, steps,
  * allocations and notes modules write for the same event, so a seeded case
  * reads, lists and verifies like a live one. The statements are those
- * modules' own; each is prepared once per connection (store_prepare caches).
+ * modules' own (but for the ids, see SQL_MAX_CONTACT); each is prepared once
+ * per connection (store_prepare caches).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -13,21 +15,21 @@
 #include "seed/work_internal.h"
 
 static const char SQL_CONTACT[] =
-    "INSERT INTO contacts (pathway, received_at, referrer_name, referrer_role,"
+    "INSERT INTO contacts (id, pathway, received_at, referrer_name, referrer_role,"
     " referrer_organisation, referrer_contact, source, concern, created_at, created_by)"
-    " VALUES (:pathway, :received_at, :referrer_name, :referrer_role, :referrer_organisation,"
-    " :referrer_contact, :source, :concern, :now, :by) RETURNING id";
+    " VALUES (:id, :pathway, :received_at, :referrer_name, :referrer_role,"
+    " :referrer_organisation, :referrer_contact, :source, :concern, :now, :by)";
 static const char SQL_CONTACT_PERSON[] =
     "INSERT INTO contact_people (contact_id, person_id, case_id) VALUES (:id, :person_id,"
     " :case_id)";
 static const char SQL_CASE[] =
-    "INSERT INTO cases (person_id, contact_id, pathway, version, received_at, status, created_at,"
-    " created_by) VALUES (:person_id, :contact_id, :pathway, :version, :received_at, 'open', :now,"
-    " :by) RETURNING id";
+    "INSERT INTO cases (id, person_id, contact_id, pathway, version, received_at, status,"
+    " created_at, created_by) VALUES (:id, :person_id, :contact_id, :pathway, :version,"
+    " :received_at, 'open', :now, :by)";
 static const char SQL_STEP[] =
-    "INSERT INTO case_steps (case_id, step, status, started_at, due_at, answers, version,"
-    " updated_at, updated_by) VALUES (:case_id, :step, 'open', :started_at, :due_at, :answers, 1,"
-    " :now, :by) RETURNING id";
+    "INSERT INTO case_steps (id, case_id, step, status, started_at, due_at, answers, version,"
+    " updated_at, updated_by) VALUES (:id, :case_id, :step, 'open', :started_at, :due_at,"
+    " :answers, 1, :now, :by)";
 static const char SQL_SUBMIT[] =
     "UPDATE case_steps SET answers = :answers, status = :status, outcome = :outcome,"
     " closure_reason = :closure_reason, submitted_at = :now, submitted_by = :by,"
@@ -59,9 +61,16 @@ static const char SQL_ALLOC_ADD[] =
 static const char SQL_ALLOC_SET[] =
     "UPDATE cases SET allocated_user_id = :user_id, allocated_team_id = :team_id WHERE id = :id";
 static const char SQL_NOTE[] =
-    "INSERT INTO notes (person_id, type, occurred_on, body, version, author_id, created_at,"
-    " updated_at) VALUES (:person_id, :type, :occurred_on, :body, 1, :by, :now, :now)"
-    " RETURNING id";
+    "INSERT INTO notes (id, person_id, type, occurred_on, body, version, author_id, created_at,"
+    " updated_at) VALUES (:id, :person_id, :type, :occurred_on, :body, 1, :by, :now, :now)";
+/* The highest id of each table the work inserts into: the rows get the ids
+ * SQLite would give them (one more than the highest), without RETURNING
+ * (which runs each insert through a temporary table). The seed is the
+ * database's only writer while it runs. */
+static const char SQL_MAX_CONTACT[] = "SELECT COALESCE(MAX(id), 0) FROM contacts";
+static const char SQL_MAX_CASE[] = "SELECT COALESCE(MAX(id), 0) FROM cases";
+static const char SQL_MAX_STEP[] = "SELECT COALESCE(MAX(id), 0) FROM case_steps";
+static const char SQL_MAX_NOTE[] = "SELECT COALESCE(MAX(id), 0) FROM notes";
 static const char SQL_NOTE_VERSION[] =
     "INSERT INTO note_versions (note_id, version, type, occurred_on, body, saved_by, created_at,"
     " updated_at) VALUES (:id, 1, :type, :occurred_on, :body, :by, :now, :now)";
@@ -74,7 +83,59 @@ static bool audit(struct wk *w, const char *action, int64_t person_id, const cha
 {
     w->r->audit_rows++;
     w->writes_since_commit++;
-    return ctx_audit(w->x, action, "person", person_id, reason, detail, e);
+    return seed_audit_append(&w->audit, w->x, action, "person", person_id, reason, detail, e);
+}
+
+static bool max_id(struct wk *w, const char *sql, int64_t *id, struct err *e)
+{
+    struct store_stmt *st = store_prepare(w->x->conn, sql, e);
+    if (!st || store_step(st, e) != STORE_ROW)
+        return e->code ? false : err_set(e, ERR_INTERNAL, "", "no highest id");
+    *id = store_col_int64(st, 0);
+    return store_exec(st, e);
+}
+
+bool wk_ids_load(struct wk *w, struct err *e)
+{
+    return max_id(w, SQL_MAX_CONTACT, &w->last_contact, e) &&
+           max_id(w, SQL_MAX_CASE, &w->last_case, e) && max_id(w, SQL_MAX_STEP, &w->last_step, e) &&
+           max_id(w, SQL_MAX_NOTE, &w->last_note, e);
+}
+
+/* Keep a note's text for the full-text index until wk_commit. */
+static bool index_later(struct wk *w, int64_t id, const char *body, struct err *e)
+{
+    if (w->nfts == w->cap_fts) {
+        size_t cap = w->cap_fts ? w->cap_fts * 2 : 1024;
+        struct wk_fts_pending *p = realloc(w->fts, cap * sizeof *p);
+        if (!p)
+            return err_set(e, ERR_NOMEM, "", "out of memory");
+        w->fts = p;
+        w->cap_fts = cap;
+    }
+    w->fts[w->nfts].id = id;
+    w->fts[w->nfts].off = w->fts_text.len;
+    if (!buf_append(&w->fts_text, body, strlen(body) + 1))
+        return err_set(e, ERR_NOMEM, "", "out of memory");
+    w->nfts++;
+    return true;
+}
+
+bool wk_commit(struct wk *w, bool reopen, struct err *e)
+{
+    for (size_t i = 0; i < w->nfts; i++)
+        if (!notes_index_add(w->x, w->fts[i].id, w->fts_text.data + w->fts[i].off, e))
+            return false;
+    w->nfts = 0;
+    buf_reset(&w->fts_text);
+    return seed_audit_commit(&w->audit, w->x, e) && (!reopen || store_begin(w->x->conn, true, e));
+}
+
+void wk_forget(struct wk *w)
+{
+    w->nfts = 0;
+    buf_reset(&w->fts_text);
+    seed_audit_forget(&w->audit);
 }
 
 static int64_t by(const struct wk *w)
@@ -90,6 +151,7 @@ bool wk_write_contact(struct wk *w, int domain, const char *pathway, const char 
     struct store_stmt *st = store_prepare(w->x->conn, SQL_CONTACT, e);
     if (!st)
         return false;
+    store_bind_int64(st, ":id", w->last_contact + 1);
     store_bind_text(st, ":pathway", pathway);
     store_bind_int64(st, ":received_at", w->x->now);
     store_bind_text(st, ":referrer_name", referrer);
@@ -100,11 +162,11 @@ bool wk_write_contact(struct wk *w, int domain, const char *pathway, const char 
     store_bind_text(st, ":concern", concern);
     store_bind_int64(st, ":now", w->x->now);
     store_bind_int64(st, ":by", by(w));
-    if (store_step(st, e) != STORE_ROW)
+    if (!store_exec(st, e))
         return false;
-    *id = store_col_int64(st, 0);
+    *id = ++w->last_contact;
     w->r->contacts++;
-    return store_exec(st, e);
+    return true;
 }
 
 bool wk_write_case(struct wk *w, struct wk_case *c, struct err *e)
@@ -112,6 +174,7 @@ bool wk_write_case(struct wk *w, struct wk_case *c, struct err *e)
     struct store_stmt *st = store_prepare(w->x->conn, SQL_CASE, e);
     if (!st)
         return false;
+    store_bind_int64(st, ":id", w->last_case + 1);
     store_bind_int64(st, ":person_id", c->person_id);
     store_bind_int64(st, ":contact_id", c->contact_id);
     store_bind_text(st, ":pathway", workflow_def_pathway(c->d));
@@ -119,11 +182,9 @@ bool wk_write_case(struct wk *w, struct wk_case *c, struct err *e)
     store_bind_int64(st, ":received_at", c->received_at);
     store_bind_int64(st, ":now", w->x->now);
     store_bind_int64(st, ":by", by(w));
-    if (store_step(st, e) != STORE_ROW)
-        return false;
-    c->id = store_col_int64(st, 0);
     if (!store_exec(st, e))
         return false;
+    c->id = ++w->last_case;
     char detail[96];
     snprintf(detail, sizeof detail, "case %lld on %s v%d", (long long)c->id,
              workflow_def_pathway(c->d), workflow_def_version(c->d));
@@ -151,6 +212,7 @@ bool wk_write_step_start(struct wk *w, struct wk_case *c, struct wk_step *s, int
     struct store_stmt *st = store_prepare(w->x->conn, SQL_STEP, e);
     if (!st)
         return false;
+    store_bind_int64(st, ":id", w->last_step + 1);
     store_bind_int64(st, ":case_id", c->id);
     store_bind_text(st, ":step", s->s->id);
     store_bind_int64(st, ":started_at", s->started_at);
@@ -161,11 +223,9 @@ bool wk_write_step_start(struct wk *w, struct wk_case *c, struct wk_step *s, int
     store_bind_text(st, ":answers", text);
     store_bind_int64(st, ":now", w->x->now);
     store_bind_int64(st, ":by", by(w));
-    if (store_step(st, e) != STORE_ROW)
-        return false;
-    s->id = store_col_int64(st, 0);
     if (!store_exec(st, e))
         return false;
+    s->id = ++w->last_step;
     char detail[128];
     snprintf(detail, sizeof detail, "case %lld step %lld %s started", (long long)c->id,
              (long long)s->id, s->s->id);
@@ -312,17 +372,16 @@ bool wk_write_note(struct wk *w, struct wk_case *c, const char *type, const char
     struct store_stmt *st = store_prepare(w->x->conn, SQL_NOTE, e);
     if (!st)
         return false;
+    store_bind_int64(st, ":id", w->last_note + 1);
     store_bind_int64(st, ":person_id", c->person_id);
     store_bind_text(st, ":type", type);
     store_bind_text(st, ":occurred_on", occurred_on);
     store_bind_text(st, ":body", body);
     store_bind_int64(st, ":by", by(w));
     store_bind_int64(st, ":now", w->x->now);
-    if (store_step(st, e) != STORE_ROW)
-        return false;
-    int64_t id = store_col_int64(st, 0);
     if (!store_exec(st, e) || !(st = store_prepare(w->x->conn, SQL_NOTE_VERSION, e)))
         return false;
+    int64_t id = ++w->last_note;
     store_bind_int64(st, ":id", id);
     store_bind_text(st, ":type", type);
     store_bind_text(st, ":occurred_on", occurred_on);
@@ -332,7 +391,7 @@ bool wk_write_note(struct wk *w, struct wk_case *c, const char *type, const char
     char detail[64];
     snprintf(detail, sizeof detail, "note %lld created (%s)", (long long)id, type);
     w->r->notes++;
-    return store_exec(st, e) && notes_index_add(w->x, id, body, e) &&
+    return store_exec(st, e) && index_later(w, id, body, e) &&
            audit(w, "note.create", c->person_id, NULL, detail, e);
 }
 
