@@ -25,37 +25,80 @@ static const char SQL_QUERY[] =
     " AND (:before_id = 0 OR id < :before_id)"
     " ORDER BY id DESC LIMIT :limit";
 
-enum { HASH_HEX = crypto_hash_sha256_BYTES * 2 + 1 };
+enum { HASH_HEX = AUDIT_HASH_HEX };
+_Static_assert(AUDIT_HASH_HEX == crypto_hash_sha256_BYTES * 2 + 1, "hex SHA-256");
+
+/* v in decimal, as printf's %lld (the hash's encoding; printf was a tenth of
+ * the seed's time); returns the length. */
+static size_t format_int(char out[24], int64_t v)
+{
+    char tmp[24];
+    size_t n = 0, k = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        out[k++] = '-';
+    while (n)
+        out[k++] = tmp[--n];
+    out[k] = '\0';
+    return k;
+}
+
+static void put_int(struct buf *b, int64_t v)
+{
+    char digits[24];
+    buf_append(b, digits, format_int(digits, v));
+    buf_putc(b, '|');
+}
 
 /* Length-prefixed field, so "ab"+"c" and "a"+"bc" hash differently; NULL is
  * distinct from "". */
 static void put_field(struct buf *b, const char *s)
 {
-    if (!s)
-        buf_puts(b, "-1:|");
-    else
-        buf_printf(b, "%zu:%s|", strlen(s), s);
+    if (!s) {
+        buf_append(b, "-1:|", 4);
+        return;
+    }
+    size_t n = strlen(s);
+    char digits[24];
+    buf_append(b, digits, format_int(digits, (int64_t)n));
+    buf_putc(b, ':');
+    buf_append(b, s, n);
+    buf_putc(b, '|');
+}
+
+bool audit_row_hash(struct buf *scratch, const char *prev, const struct audit_entry *r,
+                    char out[AUDIT_HASH_HEX])
+{
+    buf_reset(scratch);
+    buf_puts(scratch, prev);
+    buf_putc(scratch, '|');
+    put_int(scratch, r->id);
+    put_int(scratch, r->at);
+    put_int(scratch, r->actor_id);
+    put_field(scratch, r->actor ? r->actor : "-");
+    put_field(scratch, r->action);
+    put_field(scratch, r->record_type);
+    put_field(scratch, r->record_id);
+    put_field(scratch, r->reason);
+    put_field(scratch, r->detail);
+    put_field(scratch, r->ip);
+    put_field(scratch, r->request_id);
+    if (buf_failed(scratch))
+        return false;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)scratch->data, scratch->len);
+    sodium_bin2hex(out, AUDIT_HASH_HEX, h, sizeof h);
+    return true;
 }
 
 static bool row_hash(const char *prev, const struct audit_entry *r, char out[HASH_HEX])
 {
     struct buf b = BUF_INIT;
-    buf_printf(&b, "%s|%lld|%lld|%lld|", prev, (long long)r->id, (long long)r->at,
-               (long long)r->actor_id);
-    put_field(&b, r->actor ? r->actor : "-");
-    put_field(&b, r->action);
-    put_field(&b, r->record_type);
-    put_field(&b, r->record_id);
-    put_field(&b, r->reason);
-    put_field(&b, r->detail);
-    put_field(&b, r->ip);
-    put_field(&b, r->request_id);
-    bool ok = !buf_failed(&b);
-    if (ok) {
-        unsigned char h[crypto_hash_sha256_BYTES];
-        crypto_hash_sha256(h, (const unsigned char *)b.data, b.len);
-        sodium_bin2hex(out, HASH_HEX, h, sizeof h);
-    }
+    bool ok = audit_row_hash(&b, prev, r, out);
     buf_release(&b);
     return ok;
 }

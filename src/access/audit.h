@@ -34,8 +34,18 @@ struct audit_entry {
     const char *request_id;
 };
 
+enum { AUDIT_HASH_HEX = 65 }; /* a row hash: SHA-256 in hex, with its NUL */
+
 /* Append one row; e->code is ERR_STORE on failure (the caller must roll back). */
 bool audit_append(struct store_conn *c, struct audit_entry *entry, struct err *e);
+
+/* The chain hash of row r after the row whose hash is prev: SHA-256 over prev
+ * and r's fields, length-prefixed; r's empty text must already be NULL, as
+ * stored. scratch is reused (for a writer of many rows; it is reset first).
+ * False only when out of memory. For audit_append and the seed's batches. */
+struct buf;
+bool audit_row_hash(struct buf *scratch, const char *prev, const struct audit_entry *r,
+                    char out[AUDIT_HASH_HEX]);
 
 struct audit_verify_result {
     int64_t rows;      /* rows checked */

@@ -1,9 +1,11 @@
 #include "seed/audit_batch.h"
 
-#include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
-/* audit.c's statements, as text of our own (its row hash is static there). */
+#include "access/audit.h"
+
+/* audit.c's statements; the row hash is audit.c's own (audit_row_hash). */
 static const char SQL_HEAD[] = "SELECT last_id, hash FROM audit_head WHERE id = 1";
 static const char SQL_INSERT[] =
     "INSERT INTO audit (id, at, actor_id, actor, action, record_type, record_id, reason,"
@@ -12,45 +14,7 @@ static const char SQL_INSERT[] =
     " :detail, :ip, :request_id, :prev_hash, :hash)";
 static const char SQL_SET_HEAD[] = "UPDATE audit_head SET last_id = :id, hash = :hash WHERE id = 1";
 
-enum { HASH_HEX = crypto_hash_sha256_BYTES * 2 + 1 };
-
-/* v in decimal, as printf's %lld; returns the length. */
-static size_t format_int(char out[24], int64_t v)
-{
-    char tmp[24];
-    size_t n = 0, k = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        out[k++] = '-';
-    while (n)
-        out[k++] = tmp[--n];
-    out[k] = '\0';
-    return k;
-}
-
-static void put_int(struct buf *b, int64_t v)
-{
-    char digits[24];
-    buf_append(b, digits, format_int(digits, v));
-}
-
-/* audit.c's encoding: "LEN:TEXT|", or "-1:|" for NULL. */
-static void put_field(struct buf *b, const char *s)
-{
-    if (!s) {
-        buf_append(b, "-1:|", 4);
-        return;
-    }
-    size_t n = strlen(s);
-    put_int(b, (int64_t)n);
-    buf_putc(b, ':');
-    buf_append(b, s, n);
-    buf_putc(b, '|');
-}
+enum { HASH_HEX = AUDIT_HASH_HEX };
 
 /* Empty text is stored as NULL (store_bind_text_or_null), so it is hashed as NULL. */
 static const char *or_null(const char *s)
@@ -83,7 +47,7 @@ bool seed_audit_append(struct seed_audit *a, struct ctx *x, const char *action,
         return false;
     char id_text[24] = ""; /* ctx_audit's "%lld", or NULL for 0 */
     if (record_id)
-        format_int(id_text, record_id);
+        snprintf(id_text, sizeof id_text, "%lld", (long long)record_id);
     int64_t id = a->last_id + 1;
     int64_t actor_id = x->who ? x->who->user_id : 0;
     const char *actor = x->who && x->who->username ? x->who->username : "-";
@@ -93,30 +57,20 @@ bool seed_audit_append(struct seed_audit *a, struct ctx *x, const char *action,
     detail = or_null(detail);
     const char *ip = or_null(x->ip), *request_id = or_null(x->request_id);
 
-    struct buf *b = &a->msg;
-    buf_reset(b);
-    buf_append(b, a->hash, HASH_HEX - 1);
-    buf_putc(b, '|');
-    put_int(b, id);
-    buf_putc(b, '|');
-    put_int(b, x->now);
-    buf_putc(b, '|');
-    put_int(b, actor_id);
-    buf_putc(b, '|');
-    put_field(b, actor);
-    put_field(b, action);
-    put_field(b, record_type);
-    put_field(b, rid);
-    put_field(b, reason);
-    put_field(b, detail);
-    put_field(b, ip);
-    put_field(b, request_id);
-    if (buf_failed(b))
-        return err_set(e, ERR_NOMEM, "", "out of memory hashing audit row");
-    unsigned char h[crypto_hash_sha256_BYTES];
+    struct audit_entry row = {.id = id,
+                              .at = x->now,
+                              .actor_id = actor_id,
+                              .actor = actor,
+                              .action = action,
+                              .record_type = record_type,
+                              .record_id = rid,
+                              .reason = reason,
+                              .detail = detail,
+                              .ip = ip,
+                              .request_id = request_id};
     char hash[HASH_HEX];
-    crypto_hash_sha256(h, (const unsigned char *)b->data, b->len);
-    sodium_bin2hex(hash, sizeof hash, h, sizeof h);
+    if (!audit_row_hash(&a->msg, a->hash, &row, hash))
+        return err_set(e, ERR_NOMEM, "", "out of memory hashing audit row");
 
     struct store_stmt *st = store_prepare(x->conn, SQL_INSERT, e);
     if (!st)

@@ -8,7 +8,7 @@
  * one INSERT, and the head is written once, by seed_audit_flush, before the
  * transaction commits. The rows and the chain are exactly those audit_append
  * would write (same columns, same normalisation of empty text to NULL, same
- * SHA-256 over the same length-prefixed encoding), so `casework audit verify`
+ * hash: audit_row_hash), so `casework audit verify`
  * checks them; test_seed does.
  *
  * Rules for the caller: nothing else may append audit rows on the connection
