@@ -40,42 +40,19 @@ static const char SQL_TEAM_EXISTS[] = "SELECT COUNT(*) FROM teams WHERE name = :
 static const char SQL_COUNT_TEAMS[] = "SELECT COUNT(*) FROM teams";
 static const char SQL_COUNT_AUDIT[] = "SELECT COUNT(*) FROM audit";
 
-struct fixture {
-    char dir[64];
-    struct buf path;
-    struct store *s;
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/casework-group-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    buf_init(&f->path, 0);
-    buf_printf(&f->path, "%s/test.db", f->dir);
-    struct err e = ERR_INIT;
-    f->s = store_open(f->path.data, THREADS, &e);
-    if (!f->s || !store_migrate(f->s, NULL, &e))
-        return -1;
-    *state = f;
-    return 0;
+    *state = test_db_open("group", THREADS);
+    return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-    store_close(f->s);
-    test_db_remove(f->path.data);
-    rmdir(f->dir);
-    buf_release(&f->path);
-    free(f);
+    test_db_close(*state);
     return 0;
 }
 
-static void reopen(struct fixture *f)
+static void reopen(struct test_db *f)
 {
     store_close(f->s);
     struct err e = ERR_INIT;
@@ -314,7 +291,7 @@ static void check_acknowledged(struct store *s, struct writers *w)
 
 static void test_concurrent_commits_survive_reopen(void **state)
 {
-    struct fixture *f = *state;
+    struct test_db *f = *state;
     uint64_t commits0 = 0, flushes0 = 0, commits = 0, flushes = 0;
     store_commit_counts(f->s, &commits0, &flushes0);
     struct writers *w = run_writers(f->s, false);
@@ -330,7 +307,7 @@ static void test_concurrent_commits_survive_reopen(void **state)
 
 static void test_concurrent_audit_rows_verify(void **state)
 {
-    struct fixture *f = *state;
+    struct test_db *f = *state;
     struct writers *w = run_writers(f->s, true);
     reopen(f);
     check_acknowledged(f->s, w);
@@ -350,7 +327,7 @@ static void test_concurrent_audit_rows_verify(void **state)
 
 static void test_alone_one_flush_per_commit(void **state)
 {
-    struct fixture *f = *state;
+    struct test_db *f = *state;
     uint64_t commits0 = 0, flushes0 = 0, commits = 0, flushes = 0;
     store_commit_counts(f->s, &commits0, &flushes0);
     struct store_conn *c = store_acquire(f->s);

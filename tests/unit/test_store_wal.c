@@ -29,42 +29,19 @@ static const char SQL_INSERT_TEAM[] =
     "INSERT INTO teams (name, created_at) VALUES (:name, :created_at)";
 static const char SQL_COUNT_TEAMS[] = "SELECT COUNT(*) FROM teams";
 
-struct fixture {
-    char dir[64];
-    struct buf path;
-    struct store *s;
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/casework-wal-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    buf_init(&f->path, 0);
-    buf_printf(&f->path, "%s/test.db", f->dir);
-    struct err e = ERR_INIT;
-    f->s = store_open(f->path.data, 4, &e);
-    if (!f->s || !store_migrate(f->s, NULL, &e))
-        return -1;
-    *state = f;
-    return 0;
+    *state = test_db_open("wal", 4);
+    return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-    store_close(f->s);
-    test_db_remove(f->path.data);
-    rmdir(f->dir);
-    buf_release(&f->path);
-    free(f);
+    test_db_close(*state);
     return 0;
 }
 
-static long long wal_bytes(struct fixture *f)
+static long long wal_bytes(struct test_db *f)
 {
     struct buf p = BUF_INIT;
     buf_printf(&p, "%s-wal", f->path.data);
@@ -138,14 +115,14 @@ static int64_t teams(struct store *s)
 
 static void test_writers_queue(void **state)
 {
-    struct fixture *f = *state;
+    struct test_db *f = *state;
     run_writers(f->s, 50);
     assert_int_equal(teams(f->s), 200);
 }
 
 static void test_checkpointer_keeps_the_log_small(void **state)
 {
-    struct fixture *f = *state;
+    struct test_db *f = *state;
     struct err e = ERR_INIT;
     assert_true(store_start_checkpointer(f->s, 10, &e));
     assert_true(store_start_checkpointer(f->s, 10, &e)); /* a second start is harmless */
