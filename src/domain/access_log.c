@@ -26,20 +26,6 @@ static const char SQL_USER[] = COLUMNS "a.record_type = 'person' AND " IN_OVERRI
 static const char SQL_PERSON_EXISTS[] = "SELECT 1 FROM people WHERE id = :id";
 static const char SQL_USER_EXISTS[] = "SELECT 1 FROM users WHERE id = :id";
 
-static bool exists(struct ctx *x, const char *sql, int64_t id, const char *what, struct err *e)
-{
-    struct store_stmt *st = store_prepare(x->conn, sql, e);
-    if (!st)
-        return false;
-    store_bind_int64(st, ":id", id);
-    enum store_step_result r = store_step(st, e);
-    if (r == STORE_ERROR)
-        return false;
-    if (r == STORE_DONE)
-        return err_set(e, ERR_NOT_FOUND, "", "There is no %s %lld", what, (long long)id);
-    return true;
-}
-
 static bool run(struct ctx *x, struct store_stmt *st,
                 bool (*fn)(const struct access_log_row *, void *), void *arg, struct err *e)
 {
@@ -83,7 +69,7 @@ bool access_log_person(struct ctx *x, int64_t person_id, int limit,
     /* Audited first, in its own transaction: the list then includes this look. */
     if (!store_begin(x->conn, true, e))
         return false;
-    if (!exists(x, SQL_PERSON_EXISTS, person_id, "person record", e) ||
+    if (!ctx_row(x, SQL_PERSON_EXISTS, person_id, "person record", e) ||
         !ctx_audit(x, "access-log.person", "person", person_id, NULL, NULL, e) ||
         !store_commit(x->conn, e))
         goto done;
@@ -110,7 +96,7 @@ bool access_log_user(struct ctx *x, int64_t user_id, int limit,
     bool ok = false;
     if (!store_begin(x->conn, true, e))
         return false;
-    if (!exists(x, SQL_USER_EXISTS, user_id, "user", e) ||
+    if (!ctx_row(x, SQL_USER_EXISTS, user_id, "user", e) ||
         !ctx_audit(x, "access-log.user", "user", user_id, NULL, NULL, e) ||
         !store_commit(x->conn, e))
         goto done;

@@ -34,3 +34,16 @@ bool ctx_audit_id(struct ctx *x, const char *action, const char *record_type, in
         *id_out = entry.id;
     return true;
 }
+
+struct store_stmt *ctx_row(struct ctx *x, const char *sql, int64_t id, const char *what,
+                           struct err *e)
+{
+    struct store_stmt *st = store_prepare(x->conn, sql, e);
+    if (!st)
+        return NULL;
+    store_bind_int64(st, ":id", id);
+    enum store_step_result r = store_step(st, e);
+    if (r == STORE_DONE)
+        err_set(e, ERR_NOT_FOUND, "", "There is no %s %lld", what, (long long)id);
+    return r == STORE_ROW ? st : NULL;
+}

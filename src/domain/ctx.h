@@ -44,4 +44,11 @@ bool ctx_audit(struct ctx *x, const char *action, const char *record_type, int64
 bool ctx_audit_id(struct ctx *x, const char *action, const char *record_type, int64_t record_id,
                   const char *reason, const char *detail, int64_t *id_out, struct err *e);
 
+/* Run sql (a string constant) with :id bound to id and return it on its first
+ * row; NULL with e set when there is none (ERR_NOT_FOUND, "There is no WHAT
+ * ID") or on a database error. The one-record lookup every entry point starts
+ * with. */
+struct store_stmt *ctx_row(struct ctx *x, const char *sql, int64_t id, const char *what,
+                           struct err *e);
+
 #endif

@@ -326,17 +326,9 @@ bool destruction_certificate(struct ctx *x, int64_t batch_id, struct destruction
     if (!access_require(x->who, PERM_RETENTION, e) || !store_begin(x->conn, true, e))
         return false;
     bool ok = false;
-    struct store_stmt *st = store_prepare(x->conn, SQL_CERT, e);
+    struct store_stmt *st = ctx_row(x, SQL_CERT, batch_id, "destruction batch", e);
     if (!st)
         goto done;
-    store_bind_int64(st, ":id", batch_id);
-    enum store_step_result r = store_step(st, e);
-    if (r != STORE_ROW) {
-        if (r == STORE_DONE)
-            err_set(e, ERR_NOT_FOUND, "", "There is no destruction batch %lld",
-                    (long long)batch_id);
-        goto done;
-    }
     out->batch_id = batch_id;
     out->confirmed_at = store_col_int64(st, 0);
     out->confirmed_by = dup(x, st, 1);
@@ -352,6 +344,7 @@ bool destruction_certificate(struct ctx *x, int64_t batch_id, struct destruction
     store_bind_int64(st, ":id", batch_id);
     /* count is of confirmed people; records merged into them add tombstones. */
     size_t cap = (size_t)out->count * 2 + 1;
+    enum store_step_result r;
     while ((r = store_step(st, e)) == STORE_ROW && out->nrecords < cap) {
         out->records[out->nrecords].person_id = store_col_int64(st, 0);
         out->records[out->nrecords].destroyed_at = store_col_int64(st, 1);

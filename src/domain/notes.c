@@ -392,16 +392,9 @@ bool notes_list(struct ctx *x, int64_t person_id, struct note_list *out, struct 
         goto done;
     if (!ntk_require(x, person_id, ACTION_VIEW, e))
         goto done;
-    struct store_stmt *st = store_prepare(x->conn, SQL_PERSON_NAME, e);
+    struct store_stmt *st = ctx_row(x, SQL_PERSON_NAME, person_id, "person record", e);
     if (!st)
         goto done;
-    store_bind_int64(st, ":id", person_id);
-    enum store_step_result r = store_step(st, e);
-    if (r != STORE_ROW) {
-        if (r == STORE_DONE)
-            err_set(e, ERR_NOT_FOUND, "", "There is no person record %lld", (long long)person_id);
-        goto done;
-    }
     struct buf name = BUF_INIT;
     buf_printf(&name, "%s %s", store_col_text(st, 0), store_col_text(st, 1));
     out->person_name = arena_strdup(x->arena, name.data);
@@ -411,6 +404,7 @@ bool notes_list(struct ctx *x, int64_t person_id, struct note_list *out, struct 
         goto done;
     store_bind_int64(st, ":person_id", person_id);
     size_t cap = 0;
+    enum store_step_result r;
     while ((r = store_step(st, e)) == STORE_ROW) {
         if (!grow(x, (void **)&out->notes, &cap, out->n, sizeof *out->notes, e))
             goto done;

@@ -718,21 +718,14 @@ bool people_grant(struct ctx *x, int64_t id, int64_t user_id, const char *reason
     bool ok = false;
     if (!store_begin(x->conn, true, e))
         goto done;
-    struct store_stmt *st = store_prepare(x->conn, SQL_RESTRICTED, e);
+    struct store_stmt *st = ctx_row(x, SQL_RESTRICTED, id, "person record", e);
     if (!st)
         goto done;
-    store_bind_int64(st, ":id", id);
-    enum store_step_result r = store_step(st, e);
-    if (r != STORE_ROW) {
-        if (r == STORE_DONE)
-            err_set(e, ERR_NOT_FOUND, "", "There is no person record %lld", (long long)id);
-        goto done;
-    }
     st = store_prepare(x->conn, SQL_USER_EXISTS, e);
     if (!st)
         goto done;
     store_bind_int64(st, ":id", user_id);
-    r = store_step(st, e);
+    enum store_step_result r = store_step(st, e);
     if (r != STORE_ROW) {
         if (r == STORE_DONE)
             err_set(e, ERR_INVALID, "user_id", "User %lld does not exist", (long long)user_id);

@@ -175,16 +175,9 @@ bool sar_create(struct ctx *x, int64_t person_id, const char *received_on, const
     bool ok = false;
     if (buf_failed(&rec) || buf_failed(&due) || !store_begin(x->conn, true, e))
         goto out;
-    struct store_stmt *st = store_prepare(x->conn, SQL_PERSON_EXISTS, e);
+    struct store_stmt *st = ctx_row(x, SQL_PERSON_EXISTS, person_id, "person record", e);
     if (!st)
         goto done;
-    store_bind_int64(st, ":id", person_id);
-    enum store_step_result r = store_step(st, e);
-    if (r != STORE_ROW) {
-        if (r == STORE_DONE)
-            err_set(e, ERR_NOT_FOUND, "", "There is no person record %lld", (long long)person_id);
-        goto done;
-    }
     out->person_name = dup(x, st, 0);
     if (!(st = store_prepare(x->conn, SQL_INSERT, e)))
         goto done;
