@@ -97,7 +97,7 @@ const struct route casework_routes[] = {
      "subject access requests with their due dates; record one"},
     {"POST", "/subject-access", PERM_SAR, FORM, page_sar_create,
      "record a subject access request: person_id, requester, received_on"},
-    {"GET", "/subject-access/:id/json", PERM_SAR, PAGE, page_sar_json,
+    {"GET", "/subject-access/:id/json", PERM_SAR, PAGE, api_sar_export, /* the same download */
      "download the request's export as JSON"},
     {"GET", "/subject-access/:id/pdf", PERM_SAR, PAGE, api_sar_pdf, /* the same download */
      "download the request's export as a PDF"},

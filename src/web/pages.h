@@ -125,7 +125,6 @@ void page_retention_hold_lift(struct request *r);
 /* pages_sar.c: subject access requests, recording one, JSON and PDF downloads */
 void page_sar_list(struct request *r);
 void page_sar_create(struct request *r);
-void page_sar_json(struct request *r);
 /* pages_access_grants.c: who may open a record by a manager's grant; granting, revoking */
 void page_person_access(struct request *r);
 void page_person_access_grant(struct request *r);

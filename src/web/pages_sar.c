@@ -166,28 +166,3 @@ void page_sar_create(struct request *r)
     }
     http_redirect(r, "/subject-access");
 }
-
-void page_sar_json(struct request *r)
-{
-    int64_t id;
-    json_t *doc;
-    struct err e = ERR_INIT;
-    if (!http_param_id(r, "id", &id))
-        return;
-    if (!sar_export(http_ctx(r), id, &doc, &e)) {
-        http_reply_err(r, &e);
-        return;
-    }
-    size_t len = json_dumpb(doc, NULL, 0, JSON_INDENT(2));
-    char *data = len ? malloc(len) : NULL;
-    if (data)
-        json_dumpb(doc, data, len, JSON_INDENT(2));
-    json_decref(doc);
-    if (!data) {
-        page_error(r, 500, "Sorry, there is a problem", "The export could not be made.");
-        return;
-    }
-    char filename[48];
-    snprintf(filename, sizeof filename, "subject-access-%lld.json", (long long)id);
-    http_reply_download(r, data, len, "application/json", filename);
-}
