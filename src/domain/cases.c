@@ -10,6 +10,7 @@
 #include "domain/cases_internal.h"
 #include "domain/people.h"
 #include "domain/need_to_know.h"
+#include "domain/step_facts.h"
 
 static const char SQL_DEF_STORED[] =
     "SELECT hash, text FROM workflow_definitions WHERE pathway = :pathway AND version = :version";
@@ -24,9 +25,9 @@ static const char SQL_EVENTS[] =
     "SELECT step, started_at, completed_at FROM case_steps WHERE case_id = :id"
     " AND status <> 'cancelled' ORDER BY id";
 static const char SQL_STEP_INSERT[] =
-    "INSERT INTO case_steps (case_id, step, status, started_at, due_at, answers, version,"
-    " updated_at, updated_by) VALUES (:case_id, :step, 'open', :started_at, :due_at, :answers, 1,"
-    " :now, :by) RETURNING id";
+    "INSERT INTO case_steps (case_id, step, status, started_at, due_at, answers, facts, version,"
+    " updated_at, updated_by) VALUES (:case_id, :step, 'open', :started_at, :due_at, :answers,"
+    " :facts, 1, :now, :by) RETURNING id";
 #define CASE_COLUMNS                                                                               \
     "SELECT c.id, c.person_id, COALESCE(c.contact_id, 0), c.pathway, c.version, c.received_at,"    \
     " c.status, COALESCE(c.closed_at, 0), COALESCE(c.closure_reason, ''),"                         \
@@ -253,6 +254,8 @@ bool cases_start_step(struct ctx *x, int64_t case_id, int64_t person_id,
     else
         store_bind_null(st, ":due_at");
     store_bind_text(st, ":answers", text);
+    if (!step_facts_bind(st, answers, e))
+        goto done;
     store_bind_int64(st, ":now", x->now);
     store_bind_int64(st, ":by", x->who->user_id);
     if (store_step(st, e) != STORE_ROW)

@@ -9,18 +9,20 @@
 
 #include "core/codelist.h"
 #include "domain/cases_internal.h"
+#include "domain/step_facts.h"
 
 static const char SQL_SAVE_DRAFT[] =
-    "UPDATE case_steps SET answers = :answers, status = 'draft', updated_at = :now,"
+    "UPDATE case_steps SET answers = :answers, facts = :facts, status = 'draft', updated_at = :now,"
     " updated_by = :by WHERE id = :id";
-static const char SQL_AMEND[] =
-    "UPDATE case_steps SET answers = :answers, version = :version, updated_at = :now,"
-    " updated_by = :by WHERE id = :id";
+static const char SQL_AMEND[] = "UPDATE case_steps SET answers = :answers, facts = :facts, version "
+                                "= :version, updated_at = :now,"
+                                " updated_by = :by WHERE id = :id";
 static const char SQL_VERSION_INSERT[] =
     "INSERT INTO step_versions (step_id, version, answers, outcome, reason, saved_at, saved_by)"
     " VALUES (:id, :version, :answers, :outcome, :reason, :now, :by)";
 static const char SQL_SUBMIT[] =
-    "UPDATE case_steps SET answers = :answers, status = :status, outcome = :outcome,"
+    "UPDATE case_steps SET answers = :answers, facts = :facts, status = :status, outcome = "
+    ":outcome,"
     " closure_reason = :closure_reason, submitted_at = :now, submitted_by = :by,"
     " completed_at = :completed_at, completed_by = :completed_by, updated_at = :now,"
     " updated_by = :by WHERE id = :id";
@@ -173,6 +175,8 @@ bool cases_step_save(struct ctx *x, int64_t step_id, const json_t *answers, cons
     if (!st)
         goto done;
     store_bind_text(st, ":answers", text);
+    if (!step_facts_bind(st, m, e))
+        goto done;
     if (completed)
         store_bind_int64(st, ":version", s->version + 1);
     store_bind_int64(st, ":now", x->now);
@@ -352,6 +356,8 @@ bool cases_complete_in(struct ctx *x, int64_t step_id, const char *outcome, cons
     if (!st)
         goto done;
     store_bind_text(st, ":answers", text);
+    if (!step_facts_bind(st, m, e))
+        goto done;
     store_bind_text(st, ":status", ws->authorise ? "awaiting_authorisation" : "completed");
     store_bind_text(st, ":outcome", o->id);
     store_bind_text_or_null(st, ":closure_reason", closure_reason);

@@ -17,39 +17,39 @@
 
 /* The children's cases with a referral that may have been open in the year:
  * referral started before the year ended, case open or closed after it
- * began. The exact census dates are worked out in C afterwards. */
+ * began. The exact census dates are worked out in C afterwards. Steps are
+ * read through the index that covers them with their facts (migration 0017),
+ * never the step rows with their whole forms. */
 #define CIN_CASES_WHERE                                                                            \
     " c.pathway = 'children' AND r.step = 'referral' AND r.started_at < :until"                    \
     " AND (c.closed_at IS NULL OR c.closed_at >= :since)"
 
+/* Each case with its referral, its contact's source and its child. */
 static const char SQL_EPISODES[] =
     "SELECT c.id, c.person_id, c.closed_at, c.closure_reason, r.id, r.started_at, r.outcome,"
-    " r.answers, co.source FROM case_steps r JOIN cases c ON c.id = r.case_id"
+    " r.facts, co.source, p.dob, p.expected_dob, p.dod, p.upn, p.upn_unknown, p.sex, p.ethnicity"
+    " FROM cases c JOIN case_steps r ON r.case_id = c.id JOIN people p ON p.id = c.person_id"
     " LEFT JOIN contacts co ON co.id = c.contact_id WHERE" CIN_CASES_WHERE " ORDER BY c.id, r.id";
 
 static const char SQL_STEPS[] =
     "SELECT s.case_id, s.id, s.step, s.status, s.started_at, s.completed_at, s.authorised_at,"
-    " s.outcome, s.answers FROM case_steps r JOIN cases c ON c.id = r.case_id"
+    " s.outcome, s.facts FROM case_steps r JOIN cases c ON c.id = r.case_id"
     " JOIN case_steps s ON s.case_id = c.id WHERE" CIN_CASES_WHERE
     " AND s.step IN ('assessment', 'section47', 'icpc', 'cp_plan', 'review_conference',"
     " 'cin_plan', 'cin_review', 'closure') AND s.status <> 'cancelled'"
     " ORDER BY s.case_id, s.started_at, s.id";
 
-static const char SQL_PEOPLE[] =
-    "SELECT p.id, p.dob, p.expected_dob, p.dod, p.upn, p.upn_unknown, p.sex, p.ethnicity"
-    " FROM people p WHERE p.id IN (SELECT c.person_id FROM case_steps r"
-    " JOIN cases c ON c.id = r.case_id WHERE" CIN_CASES_WHERE ") ORDER BY p.id";
-
+/* Every recorded disability in person order (the primary key's order): one
+ * pass over a narrow index, matched to the children in C, costs less than a
+ * seek per child. */
 static const char SQL_DISABILITIES[] =
-    "SELECT d.person_id, d.code FROM person_disabilities d WHERE d.person_id IN"
-    " (SELECT c.person_id FROM case_steps r JOIN cases c ON c.id = r.case_id WHERE" CIN_CASES_WHERE
-    ") ORDER BY d.person_id, d.code";
+    "SELECT person_id, code FROM person_disabilities ORDER BY person_id, code";
 
 /* One step of a case, as read. */
 struct raw_step {
     int64_t case_id, id, started, completed, authorised;
     const char *step, *status, *outcome;
-    json_t *answers;
+    json_t *answers; /* the step's facts: the answers returns read */
 };
 
 struct loader {
@@ -383,6 +383,7 @@ static int by_person_then_referral(const void *a, const void *b)
 struct person_episode {
     int64_t person_id;
     struct cin_episode ep;
+    struct cin_child child; /* the person record's columns, read with the episode */
 };
 
 static int by_person(const void *a, const void *b)
@@ -437,6 +438,14 @@ static bool load_episodes(struct loader *L, struct person_episode **out, size_t 
         pe->ep.upn_unknown = answer_text(L, answers, "upn_unknown");
         json_decref(answers);
         pe->ep.source = dup_col(L, st, 8);
+        struct cin_child *c = &pe->child;
+        c->dob = text_date(store_col_text(st, 9));
+        c->expected_dob = text_date(store_col_text(st, 10));
+        c->dod = text_date(store_col_text(st, 11));
+        c->upn = dup_col(L, st, 12);
+        c->upn_unknown = dup_col(L, st, 13);
+        c->sex = dup_col(L, st, 14);
+        c->ethnicity = dup_col(L, st, 15);
         pe->ep.closure = CIN_NO_DATE;
         pe->ep.icpc = CIN_NO_DATE;
         n++;
@@ -491,8 +500,8 @@ static bool load_children(struct loader *L, struct person_episode *eps, size_t n
         while (j < neps && eps[j].person_id == eps[i].person_id)
             j++;
         struct cin_child *c = &r->children[r->nchildren++];
+        *c = eps[i].child;
         c->person_id = eps[i].person_id;
-        c->dob = c->expected_dob = c->dod = CIN_NO_DATE;
         c->nepisodes = (int)(j - i);
         c->episodes = arena_alloc(L->arena, sizeof *c->episodes * (j - i));
         if (!c->episodes)
@@ -500,50 +509,32 @@ static bool load_children(struct loader *L, struct person_episode *eps, size_t n
         for (size_t k = i; k < j; k++)
             c->episodes[k - i] = eps[k].ep;
         r->nepisodes += c->nepisodes;
+        /* No UPN and no reason on the person record: the reason the
+         * practitioner gave at the latest referral (children v2, v3). */
+        for (int k = c->nepisodes; !c->upn && !c->upn_unknown && k-- > 0;)
+            c->upn_unknown = c->episodes[k].upn_unknown;
         i = j;
     }
-    /* The person records, in person order like the children. */
-    struct store_stmt *st = store_prepare(L->x->conn, SQL_PEOPLE, L->e);
+    /* Their disabilities, in person order like the children. */
+    struct store_stmt *st = store_prepare(L->x->conn, SQL_DISABILITIES, L->e);
     if (!st)
         return false;
-    bind_window(L, st);
     enum store_step_result rc;
     int ci = 0;
     while ((rc = store_step(st, L->e)) == STORE_ROW) {
         int64_t id = store_col_int64(st, 0);
         while (ci < r->nchildren && r->children[ci].person_id < id)
             ci++;
-        if (ci == r->nchildren || r->children[ci].person_id != id)
-            continue; /* only episodes outside the year */
-        struct cin_child *c = &r->children[ci];
-        c->dob = text_date(store_col_text(st, 1));
-        c->expected_dob = text_date(store_col_text(st, 2));
-        c->dod = text_date(store_col_text(st, 3));
-        c->upn = dup_col(L, st, 4);
-        c->upn_unknown = dup_col(L, st, 5);
-        c->sex = dup_col(L, st, 6);
-        c->ethnicity = dup_col(L, st, 7);
-        /* No UPN and no reason on the person record: the reason the
-         * practitioner gave at the latest referral (children v2, v3). */
-        for (int k = c->nepisodes; !c->upn && !c->upn_unknown && k-- > 0;)
-            c->upn_unknown = c->episodes[k].upn_unknown;
-    }
-    if (rc != STORE_DONE || !(st = store_prepare(L->x->conn, SQL_DISABILITIES, L->e)))
-        return false;
-    bind_window(L, st);
-    ci = 0;
-    while ((rc = store_step(st, L->e)) == STORE_ROW) {
-        int64_t id = store_col_int64(st, 0);
-        while (ci < r->nchildren && r->children[ci].person_id < id)
-            ci++;
-        if (ci == r->nchildren || r->children[ci].person_id != id)
+        if (ci == r->nchildren)
+            break; /* past the last child: the rest are no one's in the return */
+        if (r->children[ci].person_id != id)
             continue;
         struct cin_child *c = &r->children[ci];
         const char **slot = PUSH(L, c->disabilities, c->ndisabilities);
         if (!slot || !(*slot = dup_col(L, st, 1)))
             return err_set(L->e, ERR_NOMEM, "", "out of memory");
     }
-    return rc == STORE_DONE;
+    return rc != STORE_ERROR;
 }
 
 bool cin_load(struct ctx *x, const struct cin_year *year, struct cin_return *out, struct err *e)

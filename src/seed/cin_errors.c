@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "domain/step_facts.h"
 #include "returns/cin_rules.h"
 #include "seed/cin_errors.h"
 #include "store/store.h"
@@ -21,7 +22,8 @@ static const char SQL_DISABILITY[] =
     "INSERT INTO person_disabilities (person_id, code) VALUES (:id, 'MOB')";
 static const char SQL_EXPECTED[] = "UPDATE people SET expected_dob = :d WHERE id = :id";
 static const char SQL_ANSWERS_GET[] = "SELECT answers FROM case_steps WHERE id = :id";
-static const char SQL_ANSWERS_SET[] = "UPDATE case_steps SET answers = :a WHERE id = :id";
+static const char SQL_ANSWERS_SET[] =
+    "UPDATE case_steps SET answers = :answers, facts = :facts WHERE id = :id";
 
 static bool exec_id_text(struct ctx *x, const char *sql, int64_t id, const char *name,
                          const char *value, struct err *e)
@@ -59,12 +61,17 @@ static bool wrong_assessment_start(struct ctx *x, const struct cin_return *ret,
         char *text = NULL;
         if (a && json_object_set_new(a, "started_on", json_string(date)) == 0)
             text = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
-        json_decref(a);
-        if (!text)
-            return err_set(e, ERR_NOMEM, "", "out of memory");
-        bool ok = exec_id_text(x, SQL_ANSWERS_SET, ep->assessments[0].step_id, ":a", text, e) &&
+        if (!text || !(st = store_prepare(x->conn, SQL_ANSWERS_SET, e))) {
+            json_decref(a);
+            free(text);
+            return e->code ? false : err_set(e, ERR_NOMEM, "", "out of memory");
+        }
+        store_bind_int64(st, ":id", ep->assessments[0].step_id);
+        store_bind_text(st, ":answers", text);
+        bool ok = step_facts_bind(st, a, e) && store_exec(st, e) &&
                   ctx_audit(x, "seed.cin-error", "step", ep->assessments[0].step_id, NULL,
                             "{\"rule\":\"8608\"}", e);
+        json_decref(a);
         free(text);
         *done = ok;
         return ok;

@@ -570,8 +570,8 @@ static bool complete(struct wk *w, struct wk_case *c, size_t idx, struct err *e)
         ok = err_set(e, ERR_INTERNAL, "answers", "generated answers miss %s", missing.data);
     buf_release(&missing);
     char *text = ok ? json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    ok = ok && text && wk_write_submit(w, c, st, o, answers, text, closure, e);
     json_decref(answers);
-    ok = ok && text && wk_write_submit(w, c, st, o, text, closure, e);
     if (ok && st->s->authorise) {
         struct wk_event ev = {.at = w->x->now + 1800 +
                                     (int64_t)seed_rng_below(&w->rng, 3 * CLOCK_SECONDS_PER_DAY),

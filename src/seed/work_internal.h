@@ -116,8 +116,8 @@ bool wk_write_contact_person(struct wk *w, struct wk_case *c, const char *source
 bool wk_write_step_start(struct wk *w, struct wk_case *c, struct wk_step *st, int64_t due,
                          const char *text, struct err *e);
 bool wk_write_submit(struct wk *w, struct wk_case *c, struct wk_step *st,
-                     const struct workflow_outcome *o, const char *text, const char *closure,
-                     struct err *e);
+                     const struct workflow_outcome *o, const json_t *answers, const char *text,
+                     const char *closure, struct err *e);
 bool wk_write_authorise(struct wk *w, struct wk_case *c, struct wk_step *st, int64_t submitted_by,
                         struct err *e);
 bool wk_write_version(struct wk *w, struct wk_step *st, const char *text,

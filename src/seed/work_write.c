@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "domain/notes_internal.h"
+#include "domain/step_facts.h"
 #include "seed/work_internal.h"
 
 static const char SQL_CONTACT[] =
@@ -27,12 +28,13 @@ static const char SQL_CASE[] =
     " created_at, created_by) VALUES (:id, :person_id, :contact_id, :pathway, :version,"
     " :received_at, 'open', :now, :by)";
 static const char SQL_STEP[] =
-    "INSERT INTO case_steps (id, case_id, step, status, started_at, due_at, answers, version,"
-    " updated_at, updated_by) VALUES (:id, :case_id, :step, 'open', :started_at, :due_at,"
-    " :answers, 1, :now, :by)";
+    "INSERT INTO case_steps (id, case_id, step, status, started_at, due_at, answers, facts,"
+    " version, updated_at, updated_by) VALUES (:id, :case_id, :step, 'open', :started_at,"
+    " :due_at, :answers, :facts, 1, :now, :by)";
 static const char SQL_SUBMIT[] =
-    "UPDATE case_steps SET answers = :answers, status = :status, outcome = :outcome,"
-    " closure_reason = :closure_reason, submitted_at = :now, submitted_by = :by,"
+    "UPDATE case_steps SET answers = :answers, facts = :facts, status = :status,"
+    " outcome = :outcome, closure_reason = :closure_reason, submitted_at = :now, submitted_by = "
+    ":by,"
     " completed_at = :completed_at, completed_by = :completed_by, updated_at = :now,"
     " updated_by = :by WHERE id = :id";
 static const char SQL_APPROVE[] =
@@ -221,6 +223,8 @@ bool wk_write_step_start(struct wk *w, struct wk_case *c, struct wk_step *s, int
     else
         store_bind_null(st, ":due_at");
     store_bind_text(st, ":answers", text);
+    if (!step_facts_bind(st, s->answers, e))
+        return false;
     store_bind_int64(st, ":now", w->x->now);
     store_bind_int64(st, ":by", by(w));
     if (!store_exec(st, e))
@@ -234,14 +238,16 @@ bool wk_write_step_start(struct wk *w, struct wk_case *c, struct wk_step *s, int
 }
 
 bool wk_write_submit(struct wk *w, struct wk_case *c, struct wk_step *s,
-                     const struct workflow_outcome *o, const char *text, const char *closure,
-                     struct err *e)
+                     const struct workflow_outcome *o, const json_t *answers, const char *text,
+                     const char *closure, struct err *e)
 {
     struct store_stmt *st = store_prepare(w->x->conn, SQL_SUBMIT, e);
     if (!st)
         return false;
     bool authorise = s->s->authorise;
     store_bind_text(st, ":answers", text);
+    if (!step_facts_bind(st, answers, e))
+        return false;
     store_bind_text(st, ":status", authorise ? "awaiting_authorisation" : "completed");
     store_bind_text(st, ":outcome", o->id);
     store_bind_text_or_null(st, ":closure_reason", closure);
