@@ -104,9 +104,12 @@ INSERT INTO s SELECT 1000000 + i, 'closure', 'completed', received_at + (days - 
   json_object('closed_on', date(received_at + days * 86400 + 7200, 'unixepoch'))
 FROM plan WHERE received_at + days * 86400 + 7200 < 1775001600;
 
-INSERT INTO case_steps (case_id, step, status, started_at, answers, outcome, completed_at,
+-- facts (src/domain/step_facts.c): every answer above but the referral's source
+-- and summary is one the census reads.
+INSERT INTO case_steps (case_id, step, status, started_at, answers, facts, outcome, completed_at,
                         authorised_at, updated_at)
-SELECT case_id, step, status, started_at, answers, CASE WHEN status = 'completed' THEN outcome END,
+SELECT case_id, step, status, started_at, answers,
+       json_remove(answers, '$.referral_source', '$.summary'), CASE WHEN status = 'completed' THEN outcome END,
        CASE WHEN status = 'completed' THEN completed_at END,
        CASE WHEN status = 'completed' THEN authorised_at END, started_at
 FROM s ORDER BY case_id, started_at;
