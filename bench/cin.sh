@@ -3,7 +3,9 @@
 # add ten years of children's cases (bench/cin_cases.sql, or the seed's own
 # pathway data with BENCH_CIN_SQL=0), then time `casework returns cin --year
 # 2025-26` writing the XML and running every validation rule. Prints the
-# figures; docs/BENCHMARKS.md records a run.
+# figures; docs/BENCHMARKS.md records a run. Beside each run, the references
+# measured in the same run: the sqlite3 shell running the census's statements
+# (bench/cin_read.sql) and xmllint checking the written XML against the schema.
 #   bench/cin.sh [DATABASE]   # reuse DATABASE if it exists
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +34,11 @@ for run in 1 2 3; do
     2> "$(dirname "$DB")/check.err" || true
   check=$(echo "$(date +%s.%N) - $start" | bc)
   echo "run $run: write (read + XML + schema validation) ${write} s; check (read + rules) ${check} s"
+  sql=$(sqlite3 "$DB" < bench/cin_read.sql 2>&1 | awk '/^Run Time/ {t += $4} END {printf "%.3f", t}')
+  start=$(date +%s.%N)
+  xmllint --noout --schema config/returns/cin-2025-26.xsd "$(dirname "$DB")/cin-2025-26.xml" 2> /dev/null || true
+  lint=$(echo "$(date +%s.%N) - $start" | bc)
+  echo "  references: sqlite3 shell, the census's statements ${sql} s; xmllint --schema ${lint} s"
 done
 cat "$(dirname "$DB")/write.err" | grep -v '^ts='
 tail -1 "$(dirname "$DB")/check.out"

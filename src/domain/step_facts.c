@@ -39,6 +39,13 @@ char *step_facts_of(const json_t *answers)
 
 bool step_facts_bind(struct store_stmt *st, const json_t *answers, struct err *e)
 {
+    bool any = false; /* most steps have none: no object to build then */
+    for (size_t i = 0; !any && json_is_object(answers) && i < step_fact_count; i++)
+        any = json_object_get(answers, step_fact_names[i]) != NULL;
+    if (!any) {
+        store_bind_text(st, ":facts", "{}");
+        return true;
+    }
     char *facts = step_facts_of(answers);
     if (!facts)
         return err_set(e, ERR_NOMEM, "", "out of memory");

@@ -24,12 +24,17 @@
     " c.pathway = 'children' AND r.step = 'referral' AND r.started_at < :until"                    \
     " AND (c.closed_at IS NULL OR c.closed_at >= :since)"
 
-/* Each case with its referral, its contact's source and its child. */
+/* Each case with its referral, its contact's source and its child. The cases
+ * open in the year include those referred after it ended (a return made
+ * months later): CROSS JOIN (SQLite's word for "in this order", an inner join
+ * elsewhere) sets the referral's test before the reads of the child and the
+ * contact. */
 static const char SQL_EPISODES[] =
     "SELECT c.id, c.person_id, c.closed_at, c.closure_reason, r.id, r.started_at, r.outcome,"
     " r.facts, co.source, p.dob, p.expected_dob, p.dod, p.upn, p.upn_unknown, p.sex, p.ethnicity"
-    " FROM cases c JOIN case_steps r ON r.case_id = c.id JOIN people p ON p.id = c.person_id"
-    " LEFT JOIN contacts co ON co.id = c.contact_id WHERE" CIN_CASES_WHERE " ORDER BY c.id, r.id";
+    " FROM cases c CROSS JOIN case_steps r CROSS JOIN people p"
+    " LEFT JOIN contacts co ON co.id = c.contact_id WHERE r.case_id = c.id AND p.id = c.person_id"
+    " AND" CIN_CASES_WHERE " ORDER BY c.id, r.id";
 
 static const char SQL_STEPS[] =
     "SELECT s.case_id, s.id, s.step, s.status, s.started_at, s.completed_at, s.authorised_at,"

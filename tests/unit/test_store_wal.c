@@ -127,10 +127,13 @@ static void test_checkpointer_keeps_the_log_small(void **state)
     assert_true(store_start_checkpointer(f->s, 10, &e));
     assert_true(store_start_checkpointer(f->s, 10, &e)); /* a second start is harmless */
     /* 400 commits of a few pages each: without checkpoints the log would
-     * pass 4 MB; checkpointed every 10 ms it restarts from its beginning. */
-    for (int round = 0; round < 4; round++) {
-        run_writers(f->s, 25);
-        struct timespec pause = {0, 30 * 1000 * 1000};
+     * pass 4 MB; checkpointed every 10 ms it restarts from its beginning.
+     * In rounds of 40 with a pause between, so that on a loaded machine,
+     * where the checkpointer may wait for a core through a whole round, the
+     * log still restarts in the pauses and stays under half that. */
+    for (int round = 0; round < 10; round++) {
+        run_writers(f->s, 10);
+        struct timespec pause = {0, 50 * 1000 * 1000};
         nanosleep(&pause, NULL);
     }
     assert_int_equal(teams(f->s), 400);
