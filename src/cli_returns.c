@@ -144,7 +144,8 @@ int cli_returns(int argc, char **argv)
         fprintf(stderr, "casework returns cin: %s\n", e.message);
         goto done;
     }
-    if (!(s = cli_open_store(&o, 1, true)))
+    /* Three connections: the census reads on two at once (cin_load). */
+    if (!(s = cli_open_store(&o, 3, true)))
         goto done;
     cin_xml_init();
     struct principal cli = cli_principal();

@@ -54,6 +54,25 @@ char *arena_strdup(struct arena *a, const char *s)
     return arena_strndup(a, s, strlen(s));
 }
 
+void arena_adopt(struct arena *into, struct arena *from)
+{
+    struct arena_chunk *last = from->head;
+    if (!last)
+        return;
+    while (last->next)
+        last = last->next;
+    /* from's chunks go after into's current one, which stays the one allocated from. */
+    if (into->head) {
+        last->next = into->head->next;
+        into->head->next = from->head;
+    } else {
+        into->head = from->head;
+    }
+    into->total += from->total;
+    from->head = NULL;
+    from->total = 0;
+}
+
 void arena_release(struct arena *a)
 {
     struct arena_chunk *c = a->head;

@@ -27,6 +27,9 @@ void *arena_alloc(struct arena *a, size_t n);
 /* Copy of s (or of its first n bytes for arena_strndup); NULL on out of memory. */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Move every allocation of from into into (they then live as long as into's);
+ * from is left empty. For work done on another thread with an arena of its own. */
+void arena_adopt(struct arena *into, struct arena *from);
 /* Free every allocation at once; the arena is reusable afterwards. */
 void arena_release(struct arena *a);
 

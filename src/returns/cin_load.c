@@ -1,10 +1,12 @@
 /*
- * Reading the census: four set-based queries (the episodes, their steps, the
- * children, their disabilities), then the episodes are assembled in memory.
+ * Reading the census: three set-based queries (the episodes with their
+ * children, their steps, the disabilities), the first two at once on two
+ * connections, then the episodes are assembled in memory.
  * At county scale (~15,000 children in need a year) this is a few hundred
  * thousand rows read once, instead of a round trip per child.
  */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,7 +401,10 @@ static int by_person(const void *a, const void *b)
     return by_person_then_referral(&x->ep, &y->ep);
 }
 
-static bool load_episodes(struct loader *L, struct person_episode **out, size_t *nout)
+/* The episodes: each case with its referral, child and contact, in case order.
+ * The caller frees *out and *closed_at (each case's closing day). */
+static bool read_episodes(struct loader *L, struct person_episode **out, int64_t **closed_out,
+                          size_t *nout)
 {
     struct store_stmt *st = store_prepare(L->x->conn, SQL_EPISODES, L->e);
     if (!st)
@@ -421,11 +426,8 @@ static bool load_episodes(struct loader *L, struct person_episode **out, size_t 
                 eps = bigger;
             if (bc)
                 closed_at = bc;
-            if (!bigger || !bc) {
-                free(eps);
-                free(closed_at);
-                return err_set(L->e, ERR_NOMEM, "", "out of memory");
-            }
+            if (!bigger || !bc)
+                break;
         }
         struct person_episode *pe = &eps[n];
         memset(pe, 0, sizeof *pe);
@@ -455,12 +457,19 @@ static bool load_episodes(struct loader *L, struct person_episode **out, size_t 
         pe->ep.icpc = CIN_NO_DATE;
         n++;
     }
-    if (rc != STORE_DONE || !load_steps(L)) {
-        free(eps);
-        free(closed_at);
-        return false;
-    }
-    /* Both lists are in case order: walk them together. */
+    *out = eps;
+    *closed_out = closed_at;
+    *nout = n;
+    if (rc == STORE_ROW)
+        return err_set(L->e, ERR_NOMEM, "", "out of memory");
+    return rc == STORE_DONE;
+}
+
+/* Each episode from its case's steps (both lists in case order), then only
+ * those open at some time in the year, by child. */
+static bool assemble_episodes(struct loader *L, struct person_episode *eps,
+                              const int64_t *closed_at, size_t n, size_t *nout)
+{
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         while (k < L->nsteps && L->steps[k].case_id < eps[i].ep.case_id)
@@ -468,14 +477,9 @@ static bool load_episodes(struct loader *L, struct person_episode **out, size_t 
         size_t first = k;
         while (k < L->nsteps && L->steps[k].case_id == eps[i].ep.case_id)
             k++;
-        if (!assemble(L, &eps[i].ep, &L->steps[first], k - first, closed_at[i])) {
-            free(eps);
-            free(closed_at);
+        if (!assemble(L, &eps[i].ep, &L->steps[first], k - first, closed_at[i]))
             return false;
-        }
     }
-    free(closed_at);
-    /* Keep the episodes open at some time in the year. */
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         const struct cin_episode *ep = &eps[i].ep;
@@ -485,7 +489,6 @@ static bool load_episodes(struct loader *L, struct person_episode **out, size_t 
     }
     if (kept) /* qsort's array may not be NULL, even when empty */
         qsort(eps, kept, sizeof *eps, by_person);
-    *out = eps;
     *nout = kept;
     return true;
 }
@@ -542,6 +545,80 @@ static bool load_children(struct loader *L, struct person_episode *eps, size_t n
     return rc != STORE_ERROR;
 }
 
+/* The steps, read on a connection of their own (see read_in_parallel). */
+struct steps_job {
+    struct loader L;
+    struct ctx x;
+    struct arena arena;
+    struct err e;
+    bool ok;
+};
+
+static void *steps_thread(void *arg)
+{
+    struct steps_job *j = arg;
+    j->ok = load_steps(&j->L);
+    return NULL;
+}
+
+/* The episodes on the caller's connection and the steps on a second, at the
+ * same time on two cores, both seeing one snapshot (store_begin_same_snapshot,
+ * with a third connection holding the write lock for a moment). False with
+ * e unset when the store has no two connections free at once: the caller then
+ * reads one after the other. On success the caller's connection is left in its
+ * read transaction for the children's disabilities. */
+static bool read_in_parallel(struct loader *L, struct person_episode **eps, int64_t **closed_at,
+                             size_t *neps)
+{
+    struct store *s = store_of(L->x->conn);
+    struct store_conn *w = store_try_acquire(s), *b = w ? store_try_acquire(s) : NULL;
+    if (!b) {
+        store_release(s, w);
+        return false;
+    }
+    struct store_conn *both[2] = {L->x->conn, b};
+    bool ok = store_begin_same_snapshot(w, both, 2, L->e);
+    store_release(s, w);
+    if (!ok) {
+        store_release(s, b);
+        return false;
+    }
+    struct steps_job *j = calloc(1, sizeof *j);
+    if (!j) {
+        store_release(s, b);
+        return err_set(L->e, ERR_NOMEM, "", "out of memory");
+    }
+    j->x = *L->x;
+    j->x.conn = b;
+    j->L = *L;
+    j->L.x = &j->x;
+    j->L.arena = &j->arena;
+    j->L.e = &j->e;
+    /* jansson seeds its hash function at the first object made: here, before
+     * two threads make them. */
+    json_decref(json_object());
+    pthread_t t;
+    bool threaded = pthread_create(&t, NULL, steps_thread, j) == 0;
+    if (!threaded)
+        steps_thread(j);
+    ok = read_episodes(L, eps, closed_at, neps);
+    if (threaded)
+        pthread_join(t, NULL);
+    arena_adopt(L->arena, &j->arena);
+    L->steps = j->L.steps;
+    L->nsteps = j->L.nsteps;
+    if (!j->ok && ok) {
+        *L->e = j->e;
+        ok = false;
+    }
+    ok = ok && store_commit(b, L->e);
+    store_release(s, b);
+    free(j);
+    if (!ok && !L->e->code)
+        err_set(L->e, ERR_STORE, "", "the census could not be read");
+    return ok;
+}
+
 bool cin_load(struct ctx *x, const struct cin_year *year, struct cin_return *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
@@ -555,10 +632,15 @@ bool cin_load(struct ctx *x, const struct cin_year *year, struct cin_return *out
     L.until = clock_london_to_instant(year->end + 1, 0, 0, 0);
     L.since = clock_london_to_instant(year->start, 0, 0, 0);
     struct person_episode *eps = NULL;
+    int64_t *closed_at = NULL;
     size_t neps = 0;
-    /* One read transaction: every query sees the same snapshot. */
-    bool ok = store_begin(x->conn, false, e) && load_episodes(&L, &eps, &neps) &&
-              load_children(&L, eps, neps, out);
+    bool ok = read_in_parallel(&L, &eps, &closed_at, &neps);
+    if (!ok && !e->code) { /* no connection to spare: one after the other */
+        ok = store_begin(x->conn, false, e) && read_episodes(&L, &eps, &closed_at, &neps) &&
+             load_steps(&L);
+    }
+    ok = ok && assemble_episodes(&L, eps, closed_at, neps, &neps) &&
+         load_children(&L, eps, neps, out);
     if (store_in_transaction(x->conn)) {
         if (ok)
             ok = store_commit(x->conn, e);
@@ -569,6 +651,7 @@ bool cin_load(struct ctx *x, const struct cin_year *year, struct cin_return *out
         json_decref(L.steps[i].answers);
     free(L.steps);
     free(eps);
+    free(closed_at);
     if (!ok)
         return false;
     /* Reading every child in need is a read of personal data: audited. */

@@ -232,6 +232,24 @@ struct store_conn *store_acquire(struct store *s)
     }
 }
 
+struct store *store_of(struct store_conn *c)
+{
+    return c->owner;
+}
+
+struct store_conn *store_try_acquire(struct store *s)
+{
+    struct store_conn *got = NULL;
+    pthread_mutex_lock(&s->lock);
+    for (int i = 0; i < s->nconns && !got; i++)
+        if (!s->conns[i].in_use) {
+            s->conns[i].in_use = true;
+            got = &s->conns[i];
+        }
+    pthread_mutex_unlock(&s->lock);
+    return got;
+}
+
 /* The store whose write lock this thread holds, if any: its reads need not
  * wait for its own commit in progress (which nobody else can see yet). */
 static _Thread_local struct store *writing;
@@ -315,6 +333,31 @@ bool store_begin(struct store_conn *c, bool write, struct err *e)
     }
     c->in_tx = true;
     return true;
+}
+
+/* A read transaction takes its snapshot at its first read: this one, of a
+ * table every store has. */
+static const char SQL_SNAPSHOT[] = "SELECT 1 FROM schema_migrations LIMIT 1";
+
+bool store_begin_same_snapshot(struct store_conn *w, struct store_conn **conns, int n,
+                               struct err *e)
+{
+    if (!store_begin(w, true, e))
+        return false;
+    bool ok = true;
+    int begun = 0;
+    while (ok && begun < n) {
+        struct store_conn *c = conns[begun];
+        if (!store_begin(c, false, e))
+            break;
+        begun++;
+        ok = c->be->exec_script(c->handle, SQL_SNAPSHOT, e);
+    }
+    ok = ok && begun == n;
+    store_rollback(w);
+    for (int i = 0; !ok && i < begun; i++)
+        store_rollback(conns[i]);
+    return ok;
 }
 
 bool store_commit(struct store_conn *c, struct err *e)

@@ -70,6 +70,19 @@ int store_schema_version(struct store *s);
 struct store_conn *store_acquire(struct store *s);
 void store_release(struct store *s, struct store_conn *c);
 
+/* For work that reads in parallel on several connections. The store c
+ * belongs to; another free connection of s, or NULL at once when none is free
+ * (a caller already holding a connection must not wait for a second: callers
+ * doing the same could wait on each other for ever). */
+struct store *store_of(struct store_conn *c);
+struct store_conn *store_try_acquire(struct store *s);
+/* Begin read transactions on each of n connections that all see the same
+ * snapshot: w (another connection, idle) holds the write lock while they take
+ * it, so no commit falls between them, then lets it go. False with e set and
+ * nothing left open. */
+bool store_begin_same_snapshot(struct store_conn *w, struct store_conn **conns, int n,
+                               struct err *e);
+
 /* Transactions. write=true takes the write lock at once (BEGIN IMMEDIATE), so
  * two writers never deadlock upgrading from a read. */
 bool store_begin(struct store_conn *c, bool write, struct err *e);

@@ -156,12 +156,45 @@ static void test_release_and_reuse(void **state)
     arena_release(&a);
 }
 
+/* Adopted allocations live on with the arena that took them, and that arena
+ * goes on allocating from its own chunk. */
+static void test_adopt(void **state)
+{
+    (void)state;
+    struct arena into = ARENA_INIT, from = ARENA_INIT;
+    arena_adopt(&into, &from); /* both empty: nothing to do */
+    assert_null(into.head);
+    char *kept = arena_strdup(&from, "kept by another arena");
+    for (int i = 0; i < 40; i++) /* several chunks */
+        assert_non_null(arena_alloc(&from, 1000));
+    size_t moved = from.total;
+    arena_adopt(&into, &from);
+    assert_null(from.head);
+    assert_int_equal(from.total, 0);
+    assert_int_equal(into.total, moved);
+    char *mine = arena_strdup(&into, "its own");
+    struct arena other = ARENA_INIT;
+    char *more = arena_strdup(&other, "adopted into a non-empty arena");
+    arena_adopt(&into, &other);
+    assert_string_equal(arena_strdup(&into, "after"), "after");
+    assert_string_equal(kept, "kept by another arena");
+    assert_string_equal(mine, "its own");
+    assert_string_equal(more, "adopted into a non-empty arena");
+    arena_release(&from); /* empty: frees nothing adopted */
+    arena_release(&into); /* ASan reports any chunk freed twice or lost */
+    assert_null(into.head);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_alignment),         cmocka_unit_test(test_distinct_and_zeroed),
-        cmocka_unit_test(test_beyond_chunk_size), cmocka_unit_test(test_impossible_sizes_fail),
-        cmocka_unit_test(test_strdup_strndup),    cmocka_unit_test(test_release_and_reuse),
+        cmocka_unit_test(test_alignment),
+        cmocka_unit_test(test_distinct_and_zeroed),
+        cmocka_unit_test(test_beyond_chunk_size),
+        cmocka_unit_test(test_impossible_sizes_fail),
+        cmocka_unit_test(test_strdup_strndup),
+        cmocka_unit_test(test_release_and_reuse),
+        cmocka_unit_test(test_adopt),
     };
     return cmocka_run_group_tests_name("arena", tests, NULL, NULL);
 }

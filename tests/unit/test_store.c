@@ -92,6 +92,11 @@ static int setup2(void **state)
     return setup_pool(state, 2);
 }
 
+static int setup3(void **state)
+{
+    return setup_pool(state, 3);
+}
+
 static int teardown(void **state)
 {
     struct fixture *f = *state;
@@ -559,6 +564,46 @@ static void test_no_stale_snapshot_after_commit(void **state)
     store_release(f->s, c1);
 }
 
+/* Two connections begun on one snapshot keep seeing it while a third commits;
+ * a fourth is not to be had without waiting. */
+static void test_same_snapshot(void **state)
+{
+    struct fixture *f = *state;
+    struct err e = ERR_INIT;
+    struct store_conn *a = store_acquire(f->s), *w = store_try_acquire(f->s),
+                      *b = store_try_acquire(f->s);
+    assert_non_null(w);
+    assert_non_null(b);
+    assert_ptr_equal(store_of(a), f->s);
+    assert_null(store_try_acquire(f->s)); /* all three in use */
+    struct store_conn *both[2] = {a, b};
+    assert_true(store_begin_same_snapshot(w, both, 2, &e));
+    assert_true(store_in_transaction(a));
+    assert_true(store_in_transaction(b));
+    assert_false(store_in_transaction(w)); /* its write lock is let go */
+    assert_true(store_begin(w, true, &e)); /* so a writer commits meanwhile */
+    struct store_stmt *st = store_prepare(w, SQL_INSERT_TEAM, &e);
+    store_bind_text(st, ":name", "After the snapshot");
+    store_bind_int64(st, ":created_at", 1);
+    assert_true(store_exec(st, &e));
+    assert_true(store_commit(w, &e));
+    assert_int_equal(count_teams(a), 0);
+    assert_int_equal(count_teams(b), 0);
+    assert_true(store_commit(a, &e));
+    assert_true(store_commit(b, &e));
+    assert_int_equal(count_teams(a), 1);
+    store_release(f->s, w);
+    assert_ptr_equal(store_try_acquire(f->s), w);
+    /* w busy in a transaction of its own: nothing is left open on failure. */
+    assert_true(store_begin(w, false, &e));
+    assert_false(store_begin_same_snapshot(w, both, 2, &e));
+    assert_false(store_in_transaction(a));
+    assert_false(store_in_transaction(b));
+    store_release(f->s, w);
+    store_release(f->s, b);
+    store_release(f->s, a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -571,6 +616,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_statement_cache, setup1, teardown),
         cmocka_unit_test_setup_teardown(test_pool_two_threads, setup1, teardown),
         cmocka_unit_test_setup_teardown(test_pool_waits, setup2, teardown),
+        cmocka_unit_test_setup_teardown(test_same_snapshot, setup3, teardown),
         cmocka_unit_test(test_postgresql_refused),
         cmocka_unit_test_setup_teardown(test_no_stale_snapshot_after_release, setup2, teardown),
         cmocka_unit_test_setup_teardown(test_no_stale_snapshot_after_commit, setup2, teardown),
