@@ -5,11 +5,11 @@
  * casework: contacts received, workflow steps started and completed with
  * their outcomes (the case's closure among them) and allocations.
  *
- * Each kind of record is a source: one function in chronology.c that reads
+ * Each kind of record is a source: one function in chronology_sources.c that reads
  * its table and emits struct chron_event values; the events of all chosen
  * sources are filtered by date range and sorted together. A later record type
  * (contacts, workflow steps, decisions, documents) adds an enum value here and
- * one row and one function in chronology.c's source table.
+ * one function and one row in chronology_sources.c's source table.
  *
  * Access as for the person record: PERM_PEOPLE_VIEW, and a grant for a
  * restricted record; a related person whose record the user may not see is
