@@ -17,13 +17,15 @@ static const char SQL_PERSON[] =
     "SELECT p.forenames, p.surname, COALESCE(p.dob, ''), p.dob_estimated, COALESCE(p.dod, ''),"
     " p.created_at, COALESCE(u.display_name, '') FROM people p"
     " LEFT JOIN users u ON u.id = p.created_by WHERE p.id = :id";
+
 /* --- pure helpers ---------------------------------------------------------- */
 
-static const char *const type_names[CHRON_TYPE_COUNT] = {"person",       "name", "address",
-                                                         "relationship", "note", "case"};
+static const char *const type_names[CHRON_TYPE_COUNT] = {
+    "person", "name", "address", "relationship", "note", "case", "rectification"};
 static const char *const type_labels[CHRON_TYPE_COUNT] = {
     "Birth, death and record", "Names",      "Addresses",
-    "Relationships",           "Case notes", "Contacts and case steps"};
+    "Relationships",           "Case notes", "Contacts and case steps",
+    "Rectification notes"};
 
 const char *chronology_type_name(enum chron_type t)
 {
@@ -52,7 +54,7 @@ bool chronology_parse_types(const char *const *lists, size_t n, unsigned *mask, 
             if (!known)
                 return err_set(e, ERR_INVALID, "types",
                                "'%.*s' is not a chronology type: use person, name, address, "
-                               "relationship, note or case, separated by commas",
+                               "relationship, note, case or rectification, separated by commas",
                                len <= 30 ? (int)len : 10, len <= 30 ? p : "(too long)");
             p += len + (end ? 1 : 0);
         }

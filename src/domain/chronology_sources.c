@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/codelist.h"
 #include "domain/chronology_internal.h"
 #include "domain/people_internal.h"
@@ -403,8 +404,101 @@ static bool source_cases(struct collector *c, struct err *e)
     return source_contacts(c, e) && source_steps(c, e) && source_allocations(c, e);
 }
 
+/* Rectification notes, each with what it needs to say which item it is about
+ * (joined by the item's kind, so one statement reads them all). */
+static const char SQL_RECTIFICATIONS[] =
+    "SELECT r.id, r.item_type, r.text, r.created_at, COALESCE(u.display_name, ''),"
+    " COALESCE(n.occurred_on, ''), COALESCE(pn.forenames || ' ' || pn.surname, ''),"
+    " COALESCE(a.line1, ''), COALESCE(ct.received_at, 0), COALESCE(s.step, ''),"
+    " COALESCE(k.pathway, ''), COALESCE(k.version, 0)"
+    " FROM rectifications r LEFT JOIN users u ON u.id = r.created_by"
+    " LEFT JOIN notes n ON r.item_type = 'note' AND n.id = r.item_id"
+    " LEFT JOIN person_names pn ON r.item_type = 'name' AND pn.id = r.item_id"
+    " LEFT JOIN addresses a ON r.item_type = 'address' AND a.id = r.item_id"
+    " LEFT JOIN contacts ct ON r.item_type = 'contact' AND ct.id = r.item_id"
+    " LEFT JOIN case_steps s ON r.item_type = 'step' AND s.id = r.item_id"
+    " LEFT JOIN cases k ON k.id = s.case_id"
+    " WHERE r.person_id = :id ORDER BY r.id";
+
+/* "... on the record", "... on the address 12 High Street", "... on a case
+ * note of 3 March 2025": which item a rectification note is about, in words. */
+static void rectified_item(struct collector *c, struct store_stmt *st, struct buf *b)
+{
+    const char *type = store_col_text(st, 1);
+    buf_puts(b, "Rectification note on ");
+    if (!strcmp(type, "person")) {
+        buf_puts(b, "the record");
+    } else if (!strcmp(type, "name")) {
+        const char *name = store_col_text(st, 6);
+        buf_printf(b, *name ? "the name %s" : "a name%s", name);
+    } else if (!strcmp(type, "address")) {
+        const char *line1 = store_col_text(st, 7);
+        buf_printf(b, *line1 ? "the address %s" : "an address%s", line1);
+    } else if (!strcmp(type, "contact_detail")) {
+        buf_puts(b, "a contact detail");
+    } else if (!strcmp(type, "relationship")) {
+        buf_puts(b, "a relationship");
+    } else if (!strcmp(type, "note")) {
+        int64_t day;
+        struct err pe = ERR_INIT;
+        buf_puts(b, "a case note");
+        if (clock_parse_date(store_col_text(st, 5), &day, &pe)) {
+            buf_puts(b, " of ");
+            clock_format_london_date(b, day);
+        }
+    } else if (!strcmp(type, "case")) {
+        buf_puts(b, "a case");
+    } else if (!strcmp(type, "step")) {
+        const char *title, *outcome;
+        step_words(c, store_col_text(st, 10), (int)store_col_int64(st, 11), store_col_text(st, 9),
+                   "", &title, &outcome);
+        buf_printf(b, *title ? "the case step %s" : "a case step%s", title);
+    } else if (!strcmp(type, "contact")) {
+        int64_t received = store_col_int64(st, 8);
+        buf_puts(b, "a contact");
+        if (received) {
+            buf_puts(b, " received on ");
+            clock_format_london_date(b, clock_london_day(received));
+        }
+    } else {
+        buf_printf(b, "a %s", type);
+    }
+}
+
+/* Dated the day each note was added: it says something about an item, it
+ * does not change when the item happened. */
+static bool source_rectifications(struct collector *c, struct err *e)
+{
+    struct store_stmt *st = store_prepare(c->x->conn, SQL_RECTIFICATIONS, e);
+    if (!st)
+        return false;
+    store_bind_int64(st, ":id", c->person_id);
+    struct buf b = BUF_INIT;
+    enum store_step_result r;
+    bool ok = true;
+    while (ok && (r = store_step(st, e)) == STORE_ROW) {
+        int64_t at = store_col_int64(st, 3);
+        rectified_item(c, st, &b);
+        struct chron_event ev = {CHRON_RECTIFICATION,
+                                 chron_day_of(c, at),
+                                 at,
+                                 store_col_int64(st, 0),
+                                 chron_printed(c, &b),
+                                 chron_dup(c, store_col_text(st, 2)),
+                                 chron_dup(c, store_col_text(st, 4)),
+                                 0};
+        ok = chron_emit(c, ev, e);
+    }
+    buf_release(&b);
+    return ok && r != STORE_ERROR;
+}
+
 const chron_source_fn chron_sources[CHRON_TYPE_COUNT] = {
-    [CHRON_PERSON] = source_person,     [CHRON_NAME] = source_names,
-    [CHRON_ADDRESS] = source_addresses, [CHRON_RELATIONSHIP] = source_relationships,
-    [CHRON_NOTE] = source_notes,        [CHRON_CASE] = source_cases,
+    [CHRON_PERSON] = source_person,
+    [CHRON_NAME] = source_names,
+    [CHRON_ADDRESS] = source_addresses,
+    [CHRON_RELATIONSHIP] = source_relationships,
+    [CHRON_NOTE] = source_notes,
+    [CHRON_CASE] = source_cases,
+    [CHRON_RECTIFICATION] = source_rectifications,
 };
