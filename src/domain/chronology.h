@@ -3,13 +3,15 @@
  * newest first — case notes, name changes, address changes, relationships
  * begun and ended, the record itself (birth, death, record created), and
  * casework: contacts received, workflow steps started and completed with
- * their outcomes (the case's closure among them) and allocations.
+ * their outcomes (the case's closure among them) and allocations; and the
+ * rectification notes added on any of the record's items (dated the day each
+ * was added).
  *
- * Each kind of record is a source: one function in chronology.c that reads
+ * Each kind of record is a source: one function in chronology_sources.c that reads
  * its table and emits struct chron_event values; the events of all chosen
  * sources are filtered by date range and sorted together. A later record type
  * (contacts, workflow steps, decisions, documents) adds an enum value here and
- * one row and one function in chronology.c's source table.
+ * one function and one row in chronology_sources.c's source table.
  *
  * Access as for the person record: PERM_PEOPLE_VIEW, and a grant for a
  * restricted record; a related person whose record the user may not see is
@@ -38,6 +40,7 @@ enum chron_type {
     CHRON_RELATIONSHIP, /* "relationship": became / stopped being related to someone */
     CHRON_NOTE,         /* "note": a case note, dated by the event it records */
     CHRON_CASE, /* "case": contacts received, workflow steps and their outcomes, allocations */
+    CHRON_RECTIFICATION, /* "rectification": a rectification note added on an item */
     CHRON_TYPE_COUNT
 };
 

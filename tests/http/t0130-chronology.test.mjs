@@ -155,7 +155,7 @@ test('a restricted record has no chronology without a grant; every view is audit
   assert.equal((await pat('GET', '/api/v1/people/999999/chronology')).status, 404);
   const res = await root('GET', `/api/v1/people/${hidden}/chronology`);
   assert.equal(res.status, 200);
-  assert.deepEqual(audited(server.db, res), [`person.chronology-view|${hidden}|types=person,name,address,relationship,note,case from=- to=-`]);
+  assert.deepEqual(audited(server.db, res), [`person.chronology-view|${hidden}|types=person,name,address,relationship,note,case,rectification from=- to=-`]);
   const f = await pat('GET', `/api/v1/people/${child}/chronology?types=address,note&from=2025-01-01`);
   assert.deepEqual(audited(server.db, f), [`person.chronology-view|${child}|types=address,note from=2025-01-01 to=-`]);
   const bad = await pat('GET', `/api/v1/people/${child}/chronology?types=x`);
