@@ -564,8 +564,9 @@ static void *steps_thread(void *arg)
 /* The episodes on the caller's connection and the steps on a second, at the
  * same time on two cores, both seeing one snapshot (store_begin_same_snapshot,
  * with a third connection holding the write lock for a moment). False with
- * e unset when the store has no two connections free at once: the caller then
- * reads one after the other. On success the caller's connection is left in its
+ * e unset when the store has no two connections free at once, or the write
+ * lock could not be had for the moment: the caller then reads one after the
+ * other. On success the caller's connection is left in its
  * read transaction for the children's disabilities. */
 static bool read_in_parallel(struct loader *L, struct person_episode **eps, int64_t **closed_at,
                              size_t *neps)
@@ -577,7 +578,8 @@ static bool read_in_parallel(struct loader *L, struct person_episode **eps, int6
         return false;
     }
     struct store_conn *both[2] = {L->x->conn, b};
-    bool ok = store_begin_same_snapshot(w, both, 2, L->e);
+    struct err refused = ERR_INIT; /* e.g. the write lock busy: read without it */
+    bool ok = store_begin_same_snapshot(w, both, 2, &refused);
     store_release(s, w);
     if (!ok) {
         store_release(s, b);
