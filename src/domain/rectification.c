@@ -113,6 +113,8 @@ bool rect_list(struct ctx *x, int64_t person_id, struct rectification **out, siz
         one->text = arena_strdup(x->arena, store_col_text(st, 3));
         one->created_at = store_col_int64(st, 4);
         one->created_by = arena_strdup(x->arena, store_col_text(st, 5));
+        if (!one->item_type || !one->text || !one->created_by)
+            return err_set(e, ERR_NOMEM, "", "out of memory");
     }
     *out = list;
     return r != STORE_ERROR;

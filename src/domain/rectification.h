@@ -26,7 +26,7 @@ struct rectification {
 /* Attach text to item_type/item_id of person_id; *id (may be NULL) gets it. */
 bool rect_add(struct ctx *x, int64_t person_id, const char *item_type, int64_t item_id,
               const char *text, int64_t *id, struct err *e);
-/* A person's rectification notes, oldest first. */
+/* A person's rectification notes, oldest first (the first RECTIFICATION_MAX_LIST). */
 bool rect_list(struct ctx *x, int64_t person_id, struct rectification **out, size_t *n,
                struct err *e);
 
