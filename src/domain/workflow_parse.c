@@ -400,12 +400,14 @@ static void check_list(struct workflow_loader *ld, const char *pointer, const ch
                    list);
 }
 
-static const char **parse_ids(struct workflow_loader *ld, json_t *arr, const char *at,
+static const char **parse_ids(struct workflow_loader *ld, json_t *arr, const char *pointer,
                               const char *what, size_t *n_out)
 {
     size_t n = json_array_size(arr);
     const char **ids = arena_alloc(&ld->d->arena, (n ? n : 1) * sizeof *ids);
-    if (!ids) {
+    /* pointer may be wl_at's, which the next wl_at frees: a copy for the loop. */
+    const char *at = arena_strdup(&ld->d->arena, pointer);
+    if (!ids || !at) {
         wl_nomem(ld);
         return NULL;
     }

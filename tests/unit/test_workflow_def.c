@@ -413,6 +413,10 @@ static void test_reference_errors(void **state)
     expect_problem("\"start\": [\"a\"]", "\"start\": \"x\"", 6, "'start' names 'x'");
     expect_problem("\"Go on\", \"next\": [\"b\"]", "\"Go on\", \"next\": [\"bee\"]", 21,
                    "starts 'bee', which is not");
+    /* Two bad ids in one list: each problem's path is built from the list's
+     * (once read after the next path had freed it; the fuzzer found it). */
+    expect_problem("\"Go on\", \"next\": [\"b\"]", "\"Go on\", \"next\": [\"B1\", \"B2\"]", 21,
+                   "'B1' is not a step id");
     expect_problem("\"from\": \"a.completed\"", "\"from\": \"zed.completed\"", 30,
                    "there is no step 'zed'");
     expect_problem("\"id\": \"c\"", "\"id\": \"b\"", 37, "duplicate step id 'b'");
