@@ -197,3 +197,16 @@ export async function tokenFor(server, username, role) {
   assert.ok(m, 'token shown once');
   return m[1];
 }
+
+// The body of an API answer (Client.api), after checking its status.
+export async function ok(res, status = 200) {
+  assert.equal(res.status, status, `${res.status} ${JSON.stringify(res.body_)}`);
+  return res.body_;
+}
+
+// Run q on the database db with the sqlite3 shell; its output, trimmed.
+export function sqlite(db, q) {
+  const r = spawnSync('sqlite3', [db, q], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}

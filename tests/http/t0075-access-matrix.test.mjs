@@ -21,7 +21,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { Server, tokenFor, csrfFrom } from './lib.mjs';
+import { Server, tokenFor, csrfFrom, ok } from './lib.mjs';
 
 const ROLES = ['administrator', 'manager', 'practitioner', 'auditor', 'councillor', 'enquiry_coordinator', 'complaints_officer'];
 const MATRIX = JSON.parse(readFileSync(new URL('./access_matrix.json', import.meta.url), 'utf8'));
@@ -59,11 +59,6 @@ function verdict(res) {
     (res.status === 303 && /\/break-glass\?next=/.test(location))) return 'r';
   if (res.status === 403) return 'd';
   return 'y';
-}
-
-async function ok(res, status = 200) {
-  assert.equal(res.status, status, `${res.status} ${JSON.stringify(res.body_)}`);
-  return res.body_;
 }
 
 test('every route, every role, a related and an unrelated record: the matrix holds', async () => {

@@ -14,7 +14,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { Server, tokenFor } from './lib.mjs';
+import { Server, tokenFor, ok } from './lib.mjs';
 
 function sql(db, query) {
   const r = spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
@@ -92,11 +92,6 @@ before(async () => {
 });
 
 after(async () => { await server.stop(); });
-
-async function ok(res, status = 200) {
-  assert.equal(res.status, status, `${res.status} ${JSON.stringify(res.body_)}`);
-  return res.body_;
-}
 
 async function restartWithOffset(seconds) {
   const old = server;

@@ -17,18 +17,13 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Server, cli, tokenFor } from './lib.mjs';
+import { Server, cli, tokenFor, ok } from './lib.mjs';
 
 const CONFIG = new URL('../../config', import.meta.url).pathname;
 const XSD = path.join(CONFIG, 'returns', 'cin-2025-26.xsd');
 const NOW = Date.parse('2026-03-20T10:00:00Z'); // a Friday in the 2025-26 collection year
 
 let server, pat, mo, perf, perfPassword;
-
-async function ok(res, status = 200) {
-  assert.equal(res.status, status, `${res.status} ${JSON.stringify(res.body_)}`);
-  return res.body_;
-}
 
 // A valid synthetic UPN (local authority 999): check letter over 12 digits.
 function upn(serial) {

@@ -7,19 +7,10 @@
 // people they were related to survive. Practitioners cannot destroy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { Server, tokenFor } from './lib.mjs';
+import { Server, tokenFor, ok, sqlite } from './lib.mjs';
 
 let server, pat, mo, root;
-const sql = (q) => {
-  const r = spawnSync('sqlite3', [server.db, q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-};
-async function ok(res, status = 200) {
-  assert.equal(res.status, status, `${res.status} ${JSON.stringify(res.body_)}`);
-  return res.body_;
-}
+const sql = (q) => sqlite(server.db, q);
 
 before(async () => {
   server = await new Server().start();

@@ -8,19 +8,10 @@
 // records and ends them through its forms.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { Server, tokenFor, csrfFrom } from './lib.mjs';
+import { Server, tokenFor, csrfFrom, ok, sqlite } from './lib.mjs';
 
 let server, pat, mo, aud, sid;
-const sql = (q) => {
-  const r = spawnSync('sqlite3', [server.db, q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-};
-async function ok(res, status = 200) {
-  assert.equal(res.status, status, `${res.status} ${JSON.stringify(res.body_)}`);
-  return res.body_;
-}
+const sql = (q) => sqlite(server.db, q);
 
 before(async () => {
   server = await new Server().start();

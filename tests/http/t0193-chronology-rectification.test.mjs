@@ -5,19 +5,10 @@
 // copy, as the other types are. Notes on another person's record stay there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { Server, tokenFor } from './lib.mjs';
+import { Server, tokenFor, ok, sqlite } from './lib.mjs';
 
 let server, pat, ids, browser;
-const sql = (q) => {
-  const r = spawnSync('sqlite3', [server.db, q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-};
-async function ok(res, status = 200) {
-  assert.equal(res.status, status, `${res.status} ${JSON.stringify(res.body_)}`);
-  return res.body_;
-}
+const sql = (q) => sqlite(server.db, q);
 const londonDay = (d) => d.toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
 const inWords = (d) => d.toLocaleDateString('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' });
 // 23:30 UTC on 29 March 2026 is 00:30 on the 30th in London (summer time began that night).

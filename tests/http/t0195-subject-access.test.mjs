@@ -8,14 +8,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { Server, tokenFor } from './lib.mjs';
+import { Server, tokenFor, ok } from './lib.mjs';
 
 let server, pat, ivy, mo;
 const sql = (q) => spawnSync('sqlite3', [server.db, q], { encoding: 'utf8' }).stdout.trim();
-async function ok(res, status = 200) {
-  assert.equal(res.status, status, `${res.status} ${JSON.stringify(res.body_)}`);
-  return res.body_;
-}
 before(async () => {
   server = await new Server().start();
   const api = (t) => (m, p, b) => server.api(t, m, p, b);

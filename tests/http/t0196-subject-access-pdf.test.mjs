@@ -9,13 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Server, tokenFor } from './lib.mjs';
+import { Server, tokenFor, ok } from './lib.mjs';
 
 let server, pat, ivy, patTok, moTok;
-async function ok(res, status = 200) {
-  assert.equal(res.status, status, `${res.status} ${JSON.stringify(res.body_)}`);
-  return res.body_;
-}
 const get = (token, p) => fetch(server.url + p, { headers: { authorization: `Bearer ${token}` } });
 function pdfText(bytes) {
   const dir = mkdtempSync(path.join(tmpdir(), 'sar-pdf-'));
